@@ -1,0 +1,1 @@
+"""The judge: public and hidden tests run here, outside the sandbox."""
