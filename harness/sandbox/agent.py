@@ -305,7 +305,13 @@ class Kernel:
         for out in cell.outputs:
             if out.get("output_type") == "error":
                 error = out
-                status = "timeout" if out.get("ename") == "TimeoutError" and duration >= timeout else "error"
+                status = "error"
+        # nbclient interrupts the kernel at the time limit and answers with a
+        # synthetic error; the candidate may even swallow the interrupt.  The
+        # clock is the only reliable witness.
+        if duration >= timeout:
+            status = "timeout"
+            error = error or {"ename": "TimeoutError", "evalue": f"no result within {timeout:g} s"}
         if status == "timeout" and not self.responsive():
             return {"status": "timeout", "duration": duration, "outputs": cell.outputs, "hung": True}
         return {

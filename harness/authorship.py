@@ -1,0 +1,107 @@
+"""Authorship: which code lines did the candidate write?
+
+Quality criteria (lint, docstrings, provenance) judge only the candidate's own
+lines, so an untouched template earns nothing and template code never costs
+the candidate points.  A line counts as *written* when it is a non-blank,
+non-comment line of a code cell that cannot be matched to a template line.
+
+Matching works on lines normalised by whitespace (re-indenting or re-spacing
+template code is not authorship) in two passes:
+
+1. ``difflib.SequenceMatcher`` over the whole code stream of both notebooks,
+   in order.  Alignment decides *which* occurrence of a common line (``pass``,
+   ``return result``) is the template's, so the candidate's own copy of such a
+   line elsewhere still counts as written.
+2. A multiset of the template lines left unmatched, consumed by the
+   submission lines left unmatched.  This catches what an in-order diff
+   cannot: cells moved or reordered, functions swapped.  Each template line
+   excuses at most one submission line.
+
+Whole-stream diffing (rather than cell by cell) is what makes inserted,
+deleted, split and merged cells harmless.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections import Counter
+
+from harness.extract import extract_code, split_lines
+from harness.intake import MAX_BYTES, MAX_CELLS, read_notebook
+from harness.submission import Notebook, Submission
+
+__all__ = ["written_lines", "build_submission"]
+
+# SequenceMatcher is quadratic in the worst case; beyond this many lines the
+# multiset pass alone decides (still correct up to which duplicate is whose).
+_MAX_DIFF_LINES = 20_000
+
+_Key = tuple[int, int]
+
+
+def written_lines(submission: Notebook, template: Notebook | None) -> frozenset[tuple[int, int]]:
+    """The (cell index, 1-based line) pairs of code the candidate wrote."""
+    keys, texts = _code_stream(submission)
+    if template is None:
+        return frozenset(keys)
+    _, template_texts = _code_stream(template)
+    matched: set[int] = set()
+    leftover_template: Counter[str] = Counter()
+    if len(texts) + len(template_texts) <= _MAX_DIFF_LINES:
+        matcher = difflib.SequenceMatcher(None, template_texts, texts, autojunk=False)
+        used_template: set[int] = set()
+        for block in matcher.get_matching_blocks():
+            for offset in range(block.size):
+                used_template.add(block.a + offset)
+                matched.add(block.b + offset)
+        leftover_template.update(t for i, t in enumerate(template_texts) if i not in used_template)
+    else:
+        leftover_template.update(template_texts)
+    written: set[_Key] = set()
+    for position, (key, text) in enumerate(zip(keys, texts)):
+        if position in matched:
+            continue
+        if leftover_template[text] > 0:
+            leftover_template[text] -= 1
+        else:
+            written.add(key)
+    return frozenset(written)
+
+
+def _code_stream(nb: Notebook) -> tuple[list[_Key], list[str]]:
+    """Every countable code line in notebook order: its key and normalised text."""
+    keys: list[_Key] = []
+    texts: list[str] = []
+    for cell in nb.code_cells:
+        for number, line in enumerate(split_lines(cell.source), start=1):
+            normalised = " ".join(line.split())
+            if not normalised or normalised.startswith("#"):
+                continue  # blank and comment-only lines are never authorship
+            keys.append((cell.index, number))
+            texts.append(normalised)
+    return keys, texts
+
+
+def build_submission(
+    path: str | os.PathLike[str],
+    template_path: str | os.PathLike[str] | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_cells: int = MAX_CELLS,
+) -> Submission:
+    """Intake, extraction and authorship for one submission file.
+
+    The template goes through the same intake, so a broken template is
+    reported exactly like a broken submission (naming the template's path).
+    """
+    notebook = read_notebook(path, max_bytes=max_bytes, max_cells=max_cells)
+    template = None
+    if template_path is not None:
+        template = read_notebook(template_path, max_bytes=max_bytes, max_cells=max_cells)
+    return Submission(
+        notebook=notebook,
+        code=extract_code(notebook),
+        written=written_lines(notebook, template),
+        template=template,
+    )

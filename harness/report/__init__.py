@@ -1,0 +1,82 @@
+"""Rendering: every report format is a view of one :class:`GradeResult`.
+
+:func:`write_reports` is what the CLI calls; the per-format functions are
+public for tools (and tests) that want the text without a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from harness.errors import InputError
+from harness.report.html import render_html
+from harness.report.json_report import (
+    candidate_result,
+    clean_text,
+    render_json,
+    to_dict,
+)
+from harness.result import GradeResult
+
+__all__ = [
+    "candidate_result",
+    "clean_text",
+    "render_html",
+    "render_json",
+    "to_dict",
+    "write_reports",
+]
+
+_RENDERERS: dict[str, Callable[[GradeResult, bool], str]] = {
+    "json": lambda result, candidate: render_json(result, candidate_view=candidate),
+    "html": lambda result, candidate: render_html(result, candidate_view=candidate),
+}
+
+
+def write_reports(
+    result: GradeResult,
+    out_dir: str | os.PathLike[str],
+    stem: str,
+    formats: Iterable[str] = ("json", "html"),
+    candidate_view: bool = False,
+) -> list[Path]:
+    """Write ``<stem>.<format>`` for each format into ``out_dir``; return the paths.
+
+    Each file is written to a temporary file in the same folder and moved
+    into place with :func:`os.replace`, so a reader (a gradebook index, a CI
+    upload) never sees half a report, and an old report survives a crash.
+    """
+    wanted = list(formats)
+    unknown = [f for f in wanted if f not in _RENDERERS]
+    if unknown:
+        raise InputError(
+            f"unknown report format {', '.join(map(repr, unknown))}; "
+            f"use one of {', '.join(sorted(_RENDERERS))}"
+        )
+    if not stem or Path(stem).name != stem or stem in (".", ".."):
+        raise InputError(f"report name {stem!r} must be a plain file name without folders")
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in wanted:
+        target = folder / f"{stem}.{fmt}"
+        _write_atomic(target, _RENDERERS[fmt](result, candidate_view))
+        written.append(target)
+    return written
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        # mkstemp creates 0600; a report is meant to be shared and served.
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        # Leave no temp file behind, whatever stopped us; then re-raise.
+        Path(tmp).unlink(missing_ok=True)
+        raise

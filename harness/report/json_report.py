@@ -1,0 +1,229 @@
+"""The result as versioned JSON: the machine-readable view every tool reads.
+
+Other views (HTML, and the gradebook that compares candidates) build on the
+same plain dict, so the two helpers they share live here too:
+:func:`clean_text`, which makes hostile candidate text safe to store and show,
+and :func:`candidate_result`, which removes everything hidden before a
+renderer ever sees it.
+
+The dict shape is described by ``schema/result-1.0.json`` (JSON Schema
+2020-12); a change to the shape is a change to that file and its version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from harness.result import (
+    CellRun,
+    CriterionResult,
+    Evidence,
+    GradeResult,
+    ScoredCriterion,
+    TestResult,
+)
+
+HIDDEN_SUITE = "hidden"
+HIDDEN_CRITERION = "hidden_tests"
+
+# ANSI CSI sequences (colours, cursor moves), OSC sequences (terminal
+# titles, hyperlinks) and short escapes (``ESC 7``, ``ESC ( B``) that
+# tracebacks and progress bars are full of; they mean nothing outside a
+# terminal.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]")
+# Every C0/C1 control character and DEL except tab and newline: NUL breaks
+# many tools, the rest can reorder or hide text on a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone UTF-16 surrogates arrive from decoders using "surrogateescape"; they
+# cannot be encoded as UTF-8, so writing the report would fail.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+TRUNCATED = "[truncated]"
+
+
+def clean_text(text: object, limit: int | None = None) -> str:
+    """Return ``text`` safe to store and show: no ANSI, no control chars.
+
+    Line endings become ``\\n``; lone surrogates become U+FFFD.  With
+    ``limit``, longer text is cut and ends with a visible ``[truncated]``
+    marker so a reader knows something is missing.
+    """
+    s = text if isinstance(text, str) else str(text)
+    if limit is not None and len(s) > 4 * limit:
+        # Bound the regex work on a megabyte of output; the cut part would be
+        # truncated anyway (escapes removed below only make it shorter).
+        s = s[: 4 * limit + 64]
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _ANSI.sub("", s)
+    s = _CONTROL.sub("", s)
+    s = _SURROGATE.sub("\ufffd", s)
+    if limit is not None and len(s) > limit:
+        s = s[:limit] + "\n" + TRUNCATED
+    return s
+
+
+def candidate_result(result: GradeResult) -> GradeResult:
+    """Return ``result`` with hidden tests and their criterion removed.
+
+    The candidate's copy must not even reveal how many hidden tests there
+    are, so they are dropped from the data rather than hidden in a view.  If
+    the hidden criterion carried points, the totals are recomputed from what
+    remains; otherwise the scored totals are kept as they are.
+    """
+    tests = tuple(t for t in result.tests if t.suite != HIDDEN_SUITE)
+    criteria = tuple(c for c in result.criteria if c.result.id != HIDDEN_CRITERION)
+    dropped = [c for c in result.criteria if c.result.id == HIDDEN_CRITERION]
+    if not any(c.max_points or c.points for c in dropped):
+        return dataclasses.replace(result, tests=tests, criteria=criteria)
+    points = sum(c.points for c in criteria)
+    max_points = sum(c.max_points for c in criteria)
+    percent = 100.0 * points / max_points if max_points > 0 else 0.0
+    return dataclasses.replace(
+        result,
+        tests=tests,
+        criteria=criteria,
+        points=points,
+        max_points=max_points,
+        percent=percent,
+    )
+
+
+def to_dict(
+    result: GradeResult,
+    *,
+    include_timings: bool = True,
+    candidate_view: bool = False,
+) -> dict[str, Any]:
+    """Turn ``result`` into the plain dict described by the 1.0 schema.
+
+    ``include_timings=False`` drops wall-clock data (``timings`` and every
+    ``duration``) so two runs on the same input compare equal.
+    ``candidate_view=True`` renders :func:`candidate_result` instead.
+    """
+    if candidate_view:
+        result = candidate_result(result)
+    out: dict[str, Any] = {
+        "schema_version": clean_text(result.schema_version),
+        "harness_version": clean_text(result.harness_version),
+        "notebook": clean_text(result.notebook),
+        "task": clean_text(result.task),
+        "mode": clean_text(result.mode),
+        "sandbox": clean_text(result.sandbox),
+        "status": clean_text(result.status),
+        "message": clean_text(result.message),
+        "percent": _number(result.percent, 1),
+        "points": _number(result.points, 2),
+        "max_points": _number(result.max_points, 2),
+        "criteria": [_criterion(c) for c in result.criteria],
+        "tests": [_test(t, include_timings) for t in result.tests],
+        "cells": [_cell(c, include_timings) for c in result.cells],
+    }
+    if include_timings:
+        out["timings"] = {
+            clean_text(k): _number(v, 3) for k, v in sorted(result.timings.items())
+        }
+    return out
+
+
+def render_json(
+    result: GradeResult,
+    *,
+    include_timings: bool = True,
+    candidate_view: bool = False,
+) -> str:
+    """Render ``result`` as stable JSON text (sorted keys, 2-space indent)."""
+    data = to_dict(result, include_timings=include_timings, candidate_view=candidate_view)
+    # allow_nan=False is the last guard: to_dict already maps non-finite
+    # numbers to null, so a NaN here would be a bug worth failing on.
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _number(value: float, digits: int) -> float | None:
+    """Round a float; NaN and infinities become ``None`` (JSON null)."""
+    v = float(value)
+    if not math.isfinite(v):
+        return None
+    return round(v, digits)
+
+
+def _criterion(scored: ScoredCriterion) -> dict[str, Any]:
+    res: CriterionResult = scored.result
+    return {
+        "id": clean_text(res.id),
+        "points": _number(scored.points, 2),
+        "max_points": _number(scored.max_points, 2),
+        "weight": _number(scored.weight, 4),
+        "score": _number(res.score, 4),
+        "status": res.status.value,
+        "summary": clean_text(res.summary),
+        "advice": clean_text(res.advice),
+        "evidence": [_evidence(e) for e in res.evidence],
+        "details": {clean_text(k): _plain(v) for k, v in res.details.items()},
+    }
+
+
+def _evidence(ev: Evidence) -> dict[str, Any]:
+    return {
+        "message": clean_text(ev.message),
+        "cell": ev.cell,
+        "line": ev.line,
+        "kind": clean_text(ev.kind),
+        "severity": clean_text(ev.severity),
+    }
+
+
+def _test(test: TestResult, include_timings: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": clean_text(test.id),
+        "suite": clean_text(test.suite),
+        "outcome": test.outcome.value,
+        "message": clean_text(test.message),
+    }
+    if include_timings:
+        out["duration"] = _number(test.duration, 3)
+    return out
+
+
+def _cell(cell: CellRun, include_timings: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "index": cell.index,
+        "status": clean_text(cell.status),
+        "error_name": clean_text(cell.error_name),
+        "error_value": clean_text(cell.error_value),
+        "traceback": clean_text(cell.traceback),
+        "output": clean_text(cell.output),
+    }
+    if include_timings:
+        out["duration"] = _number(cell.duration, 3)
+    return out
+
+
+def _plain(value: object) -> Any:  # pylint: disable=too-many-return-statements  # one per JSON type
+    """Turn a criterion's free-form ``details`` value into JSON data.
+
+    Details come from plugins, so anything may turn up; rather than fail the
+    whole report on one odd value, unknown objects are shown as their text.
+    """
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return _number(value, 6)
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, enum.Enum):
+        return _plain(value.value)
+    if isinstance(value, Mapping):
+        return {clean_text(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_plain(v) for v in value), key=repr)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return clean_text(value)
