@@ -193,6 +193,7 @@ def _execute_and_judge(
         data_files=task.data_files,
         limits=task.limits,
         task_dir=task.root,
+        requirements=task.requirements,
     )
     with timer.phase("execution"):
         stream = sandbox.start(spec)

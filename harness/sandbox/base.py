@@ -47,7 +47,8 @@ class RunSpec:
     notebook: Mapping[str, Any]  # normalised notebook JSON
     data_files: tuple[Path, ...] = ()  # copied (read-only) next to the notebook
     limits: Limits = field(default_factory=Limits)
-    image: str = ""  # Docker image tag, for the Docker backend
+    image: str = ""  # Docker image tag; empty: the current image for the requirements
+    requirements: tuple[str, ...] = ()  # the task's extra packages (selects the task image)
     task_dir: Path | None = None
 
 
@@ -61,7 +62,10 @@ class Stream(Protocol):
         ...
 
     def terminate(self) -> str:
-        """Stop everything; return why it ended if known ("memory-limit", ...)."""
+        """Stop everything; return why it ended if known ("memory-limit", ...).
+
+        A backend may shut the agent down gracefully first or just kill it.
+        """
         ...
 
 
@@ -204,7 +208,6 @@ class Session:
     def close(self) -> str:
         """Stop the agent (idempotent); returns why the sandbox ended."""
         if not self.ended:
-            self._send({"op": "shutdown"})
             self.ended = self._stream.terminate() or "closed"
         return self.ended
 

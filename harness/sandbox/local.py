@@ -91,7 +91,11 @@ class LocalStream:
         yield from iter(self.process.stdout.readline, b"")
 
     def terminate(self) -> str:
-        """Give the agent a moment to shut its kernel down, then kill the group."""
+        """Ask the agent to shut its kernel down, then kill the group."""
+        try:
+            self.write(b'{"op": "shutdown"}\n')
+        except OSError:
+            pass  # already gone
         try:
             self.process.wait(timeout=3)
         except subprocess.TimeoutExpired:

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from harness.criteria.base import Context, Criterion
+from harness.criteria.docstrings import Docstrings, is_meaningful
+from harness.result import Status
+from harness.submission import Submission
+
+MakeContext = Callable[..., Context]
+RealSubmission = Callable[[list[tuple[str, str]], list[tuple[str, str]]], Submission]
+
+DOCUMENTED = '''def kmeans(points, k):
+    """Cluster points into k groups by Lloyd's algorithm."""
+    return points[:k]
+
+
+class Scaler:
+    """Scale features to unit variance before clustering."""
+
+    def fit(self, points):
+        """Remember the spread of each feature column."""
+        self.spread = points.std(axis=0)
+        return self
+'''
+
+MIXED = '''def kmeans(points, k):
+    """Cluster points into k groups by Lloyd's algorithm."""
+    return points[:k]
+
+
+def assign(points, centres):
+    return points @ centres.T
+
+
+class Scaler:
+    """TODO"""
+
+    def fit(self, points):
+        """Remember the spread of each feature column."""
+        return self
+'''
+
+
+def test_all_documented_passes(make_context: MakeContext) -> None:
+    result = Docstrings().evaluate(make_context([("code", DOCUMENTED)]))
+    assert (result.score, result.status) == (1.0, Status.PASS)
+    assert result.evidence == ()
+    assert result.summary == "3 of 3 public functions and classes have a docstring."
+
+
+def test_missing_and_placeholder_docstrings_are_partial(make_context: MakeContext) -> None:
+    cells = [("markdown", "# Solution"), ("code", MIXED)]
+    result = Docstrings().evaluate(make_context(cells))
+    assert result.status is Status.PARTIAL
+    assert result.score == pytest.approx(2 / 4)
+    assert [(e.cell, e.line, e.kind) for e in result.evidence] == [
+        (1, 6, "missing-docstring"),
+        (1, 10, "trivial-docstring"),
+    ]
+    assert "'assign'" in result.evidence[0].message
+
+
+def test_none_documented_fails(make_context: MakeContext) -> None:
+    code = "def a(x):\n    return x\n\n\ndef b(x):\n    return x\n"
+    result = Docstrings().evaluate(make_context([("code", code)]))
+    assert (result.score, result.status) == (0.0, Status.FAIL)
+    assert [(e.cell, e.line) for e in result.evidence] == [(0, 1), (0, 5)]
+
+
+def test_evidence_line_is_def_line_not_decorator(make_context: MakeContext) -> None:
+    cells = [
+        ("code", "import functools"),
+        ("code", "@functools.cache\ndef square(x):\n    return x * x"),
+    ]
+    result = Docstrings().evaluate(make_context(cells))
+    assert [(e.cell, e.line) for e in result.evidence] == [(1, 2)]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("def _helper(x):\n    return x\n", id="private-function"),
+        pytest.param(
+            "class A:\n    '''Hold a value for the tests.'''\n"
+            "    def __init__(self):\n        self.v = 1\n",
+            id="dunder-method",
+        ),
+        pytest.param("def test_shapes():\n    assert 1 == 1\n", id="test-function"),
+        pytest.param(
+            "class TestShapes:\n    def test_one(self):\n        assert True\n", id="test-class"
+        ),
+        pytest.param(
+            "def outer(x):\n    '''Apply a nested helper to x.'''\n"
+            "    def inner(y):\n        return y\n    return inner(x)\n",
+            id="nested-function",
+        ),
+    ],
+)
+def test_skipped_definitions_do_not_count(make_context: MakeContext, code: str) -> None:
+    result = Docstrings().evaluate(make_context([("code", code)]))
+    assert result.evidence == ()
+
+
+def test_template_definitions_are_not_judged(make_context: MakeContext) -> None:
+    # The template's stub (cell 0) has no docstring, but its def line is not the
+    # candidate's; only their own helper in cell 1 counts.
+    cells = [
+        ("code", "def kmeans(points, k):\n    return points[:k]"),
+        (
+            "code",
+            'def distance(a, b):\n    """Euclidean distance between two points."""\n'
+            "    return abs(a - b)",
+        ),
+    ]
+    written = {(0, 2), (1, 1), (1, 2), (1, 3)}
+    result = Docstrings().evaluate(make_context(cells, written))
+    assert (result.score, result.status) == (1.0, Status.PASS)
+    assert result.details["total"] == 1
+
+
+def test_no_definitions_scores_zero_with_advice(make_context: MakeContext) -> None:
+    result = Docstrings().evaluate(make_context([("code", "x = 1\nprint(x)")]))
+    assert (result.score, result.status) == (0.0, Status.FAIL)
+    assert "functions" in result.advice
+
+
+def test_untouched_template_scores_zero(make_context: MakeContext) -> None:
+    result = Docstrings().evaluate(make_context([("code", DOCUMENTED)], written=set()))
+    assert (result.score, result.status) == (0.0, Status.FAIL)
+    assert "no code of your own" in result.summary
+
+
+@pytest.mark.parametrize(
+    ("docstring", "expected"),
+    [
+        pytest.param(None, False, id="none"),
+        pytest.param("Fit.", False, id="one-word"),
+        pytest.param("TODO: write this later", False, id="todo"),
+        pytest.param("fixme describe the model", False, id="fixme"),
+        pytest.param("Fit the model.", True, id="three-words"),
+        pytest.param("Return the TODO list items.", True, id="todo-inside-is-fine"),
+    ],
+)
+def test_is_meaningful(docstring: str | None, expected: bool) -> None:
+    assert is_meaningful(docstring) is expected
+
+
+def test_is_a_criterion_named_docstrings() -> None:
+    assert isinstance(Docstrings(), Criterion)
+    assert Docstrings.name == "docstrings"
+
+
+def test_untouched_template_via_real_authorship_scores_zero(
+    real_submission: RealSubmission,
+) -> None:
+    template = [
+        ("markdown", "# Task"),
+        (
+            "code",
+            "# copied-from: <source>\ndef solve(data):\n"
+            '    """Sort the data."""\n    raise NotImplementedError',
+        ),
+    ]
+    result = Docstrings().evaluate(Context(real_submission(template, template)))
+    assert (result.score, result.status) == (0.0, Status.FAIL)

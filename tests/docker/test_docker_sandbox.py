@@ -1,0 +1,159 @@
+"""The Docker sandbox for real: hardening as inspected, limits as hit.
+
+Each test starts real containers from the sandbox image (built once per
+session, cached by content).  Nothing here sends a packet anywhere: the
+network test only lists interfaces inside the container.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from harness.judge.proxy import Candidate, CandidateCrashed
+from harness.sandbox import image
+from harness.sandbox.base import Limits, RunSpec, Session
+from harness.sandbox.docker import ROLE_LABEL, DockerSandbox, DockerStream
+from tests.conftest import KMEANS, notebook_json
+
+pytestmark = pytest.mark.docker
+
+LIMITS = Limits(cell_timeout=10, execution_timeout=40, call_timeout=5, memory_mb=256, pids=48)
+
+
+@pytest.fixture(scope="module")
+def sandbox(docker_client: Any) -> DockerSandbox:
+    image.build_image(client=docker_client, progress=lambda _line: None)
+    return DockerSandbox(docker_client)
+
+
+@pytest.fixture
+def sessions() -> Iterator[list[Session]]:
+    opened: list[Session] = []
+    yield opened
+    for session in opened:
+        session.close()
+
+
+def start(sandbox: DockerSandbox, sessions: list[Session], *cells: str,
+          limits: Limits = LIMITS, data: tuple[Any, ...] = ()) -> tuple[Session, Any]:
+    nb = notebook_json(*cells)
+    stream = sandbox.start(RunSpec(notebook=nb, limits=limits, data_files=data))
+    session = Session(stream, limits)
+    sessions.append(session)
+    return session, session.execute(nb)
+
+
+def test_started_container_is_hardened(sandbox: DockerSandbox, sessions: list[Session]) -> None:
+    session, _ = start(sandbox, sessions, "x = 1")
+    stream = session._stream
+    assert isinstance(stream, DockerStream)
+    stream.container.reload()
+    attrs = stream.container.attrs
+    host = attrs["HostConfig"]
+    assert host["NetworkMode"] == "none"
+    assert attrs["Config"]["User"] == "10001:10001"
+    assert host["CapDrop"] == ["ALL"] and not host["CapAdd"]
+    assert "no-new-privileges" in host["SecurityOpt"]
+    assert host["ReadonlyRootfs"] is True
+    assert host["Privileged"] is False
+    assert "size=" in host["Tmpfs"]["/work"] and "size=" in host["Tmpfs"]["/tmp"]
+    assert host["Memory"] == 256 * 1024 * 1024
+    assert host["MemorySwap"] == host["Memory"]  # swap off
+    assert host["PidsLimit"] == 48
+    assert host["NanoCpus"] == 1_000_000_000
+    ulimits = {u["Name"]: (u["Soft"], u["Hard"]) for u in host["Ulimits"]}
+    assert ulimits["nofile"] == (1024, 1024) and ulimits["core"] == (0, 0)
+    assert ulimits["fsize"][0] == LIMITS.file_size_mb * 1024 * 1024
+    assert host["LogConfig"]["Config"]["max-size"] == "1m"
+    assert host["Init"] is True
+    assert attrs["Config"]["Labels"][ROLE_LABEL] == "sandbox"
+    assert not [m for m in attrs["Mounts"] if m.get("RW")]
+
+
+def test_container_is_removed_after_close(sandbox: DockerSandbox, docker_client: Any) -> None:
+    nb = notebook_json("x = 1")
+    stream = sandbox.start(RunSpec(notebook=nb, limits=LIMITS))
+    container_id = stream.container.id
+    with Session(stream, LIMITS) as session:
+        session.execute(nb)
+    leftovers = docker_client.containers.list(all=True, filters={"id": container_id})
+    assert leftovers == []
+
+
+def test_inside_only_loopback_exists_and_root_is_read_only(
+    sandbox: DockerSandbox, sessions: list[Session]
+) -> None:
+    session, execution = start(
+        sandbox, sessions,
+        "import os\n"
+        "def interfaces():\n    return sorted(os.listdir('/sys/class/net'))\n"
+        "def can_write(path):\n"
+        "    try:\n        open(path, 'w').close()\n        return True\n"
+        "    except OSError:\n        return False\n"
+        "def whoami():\n    return [os.getuid(), os.getgid()]\n"
+        "def docker_socket():\n    return os.path.exists('/var/run/docker.sock')\n",
+    )
+    assert execution.status == "ok"
+    candidate = Candidate(session)
+    assert candidate.interfaces() == ["lo"]
+    assert candidate.can_write("/etc/evil") is False
+    assert candidate.can_write("/opt/takehome/agent.py") is False
+    assert candidate.can_write("/work/notes.txt") is True
+    assert candidate.whoami() == [10001, 10001]
+    assert candidate.docker_socket() is False
+
+
+def test_memory_bomb_is_reported_as_memory_limit(
+    sandbox: DockerSandbox, sessions: list[Session]
+) -> None:
+    session, execution = start(
+        sandbox, sessions, "blocks = []\nwhile True:\n    blocks.append(bytearray(50_000_000))"
+    )
+    assert execution.status == "dead-kernel"
+    assert session.close() == "memory-limit"
+
+
+def test_fork_bomb_is_reported_as_process_limit(
+    sandbox: DockerSandbox, sessions: list[Session]
+) -> None:
+    # Bounded: at most 500 children, each exits after 20 s, so a missing cap
+    # could not take the machine down.
+    session, execution = start(
+        sandbox, sessions,
+        "import os, time\nkids = 0\n"
+        "for _ in range(500):\n"
+        "    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
+        "    if pid == 0:\n        time.sleep(20)\n        os._exit(0)\n"
+        "    kids += 1\n",
+    )
+    assert session.close() == "process-limit"
+    assert execution.cells[0]["status"] in ("ok", "error")
+
+
+def test_a_call_that_hangs_times_out_in_the_container(
+    sandbox: DockerSandbox, sessions: list[Session]
+) -> None:
+    session, _ = start(sandbox, sessions,
+                       "import time\ndef slow():\n    time.sleep(600)\ndef fast():\n    return 1")
+    candidate = Candidate(session)
+    with pytest.raises(CandidateCrashed):
+        candidate.slow()
+    assert candidate.fast() == 1
+
+
+def test_data_files_are_mounted_read_only(sandbox: DockerSandbox, sessions: list[Session]) -> None:
+    data = (KMEANS / "data" / "points.csv",)
+    session, execution = start(
+        sandbox, sessions,
+        "def head():\n    return open('points.csv').readline().strip()\n"
+        "def overwrite():\n"
+        "    try:\n        open('points.csv', 'w').write('x')\n        return True\n"
+        "    except OSError:\n        return False\n",
+        data=data,
+    )
+    candidate = Candidate(session)
+    assert candidate.head() == "x,y"
+    assert candidate.overwrite() is False
