@@ -86,3 +86,14 @@ def test_same_stem_in_a_batch_gets_distinct_reports(tmp_path: Path) -> None:
     main(["grade", str(a / "sub.ipynb"), str(b / "sub.ipynb"), "--task", str(KMEANS),
           "--out", str(tmp_path / "out"), "--sandbox", "local", "--quiet"])
     assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["sub-2.json", "sub.json"]
+
+
+def test_unreachable_docker_engine_is_an_infrastructure_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-such.sock")
+    code = main(["grade", str(KMEANS / "solution.ipynb"), "--task", str(KMEANS),
+                 "--out", str(tmp_path / "out"), "--sandbox", "docker", "--quiet"])
+    assert code == 4
+    assert "Docker engine not reachable" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "solution.json").exists()  # never a zero score

@@ -157,3 +157,19 @@ def test_data_files_are_mounted_read_only(sandbox: DockerSandbox, sessions: list
     candidate = Candidate(session)
     assert candidate.head() == "x,y"
     assert candidate.overwrite() is False
+
+
+def test_docker_and_local_give_the_same_scores(sandbox: DockerSandbox) -> None:
+    import harness
+    from harness.report import to_dict
+    from harness.sandbox.local import LocalSandbox
+
+    docker_result = to_dict(harness.grade(KMEANS / "solution.ipynb", KMEANS, sandbox=sandbox),
+                            include_timings=False)
+    local_result = to_dict(harness.grade(KMEANS / "solution.ipynb", KMEANS,
+                                         sandbox=LocalSandbox()), include_timings=False)
+    for data in (docker_result, local_result):
+        data.pop("sandbox")
+        data.pop("message")
+    assert docker_result == local_result
+    assert docker_result["percent"] >= 90
