@@ -27,6 +27,7 @@ import difflib
 import os
 from collections import Counter
 
+from harness.errors import NotebookError, TaskError
 from harness.extract import extract_code, split_lines
 from harness.intake import MAX_BYTES, MAX_CELLS, read_notebook
 from harness.submission import Notebook, Submission
@@ -92,13 +93,17 @@ def build_submission(
 ) -> Submission:
     """Intake, extraction and authorship for one submission file.
 
-    The template goes through the same intake, so a broken template is
-    reported exactly like a broken submission (naming the template's path).
+    The template goes through the same intake first; a broken template is
+    the task author's problem, so it raises TaskError, not NotebookError
+    (which would be reported as the candidate's input error).
     """
-    notebook = read_notebook(path, max_bytes=max_bytes, max_cells=max_cells)
     template = None
     if template_path is not None:
-        template = read_notebook(template_path, max_bytes=max_bytes, max_cells=max_cells)
+        try:
+            template = read_notebook(template_path, max_bytes=max_bytes, max_cells=max_cells)
+        except NotebookError as exc:
+            raise TaskError(f"the task's template is unusable: {exc}") from exc
+    notebook = read_notebook(path, max_bytes=max_bytes, max_cells=max_cells)
     return Submission(
         notebook=notebook,
         code=extract_code(notebook),

@@ -84,11 +84,14 @@ def grade(
     task: str | Path | Task,
     *,
     mode: str = "grade",
-    sandbox: Sandbox | None = None,
+    sandbox: Sandbox | str | None = None,
     rubric: str | Path | Rubric | None = None,
     progress: Progress | None = None,
 ) -> GradeResult:
     """Grade one notebook against a task and return the result.
+
+    ``sandbox`` is a backend or a name ("docker", "local", "auto"); by
+    default grading uses Docker and a self-check uses Docker when available.
 
     ``mode="grade"`` runs public and hidden tests (for hiring teams);
     ``mode="check"`` runs public tests only (for candidates).  Problems with
@@ -102,10 +105,12 @@ def grade(
     task_model = task if isinstance(task, Task) else load_task(task)
     rubric_model = rubric if isinstance(rubric, Rubric) else load_rubric(rubric or task_model.rubric)
     criteria = {spec.name: load_criterion(spec.name) for spec in rubric_model.criteria}
-    if sandbox is None:
+    if sandbox is None or isinstance(sandbox, str):
         from harness.sandbox import choose_sandbox
 
-        sandbox = choose_sandbox("local")
+        # Grading untrusted code isolates by default; a self-check may fall
+        # back to the local sandbox when no Docker engine answers.
+        sandbox = choose_sandbox(sandbox or ("docker" if mode == "grade" else "auto"))
 
     from harness.authorship import build_submission
     from harness.errors import NotebookError

@@ -116,8 +116,12 @@ def test_build_submission_without_template() -> None:
     assert sub.is_written(2, 4)
 
 
-def test_broken_template_is_reported_with_its_own_path(tmp_path: Path) -> None:
-    bad = tmp_path / "template.ipynb"
-    bad.write_text("{", encoding="utf-8")
-    with pytest.raises(NotebookError, match=f"^{bad}: "):
-        build_submission(TEMPLATE, bad)
+def test_a_broken_template_is_a_task_error_not_the_candidates(tmp_path: Path) -> None:
+    from harness.errors import TaskError
+
+    template = tmp_path / "template.ipynb"
+    template.write_text("{ broken")
+    submission = tmp_path / "sub.ipynb"
+    submission.write_text(template.read_text())
+    with pytest.raises(TaskError, match=f"template is unusable: {template}: "):
+        build_submission(submission, template)
