@@ -25,7 +25,8 @@ from harness.errors import (
 )
 from harness.sandbox import CHOICES
 
-FORMATS = ("json", "html")
+FORMATS = ("json", "html", "junit", "md")
+DEFAULT_FORMATS = ("json", "html")
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -52,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="takehome",
         description="Grade Jupyter take-home submissions in a sandbox.",
-        epilog="Exit codes: 0 graded, 1 below --fail-under, 2 input error, "
+        epilog="Commands: grade, check, ci, image build.  "
+        "Exit codes: 0 graded, 1 below --fail-under, 2 input error, "
         "3 harness error, 4 infrastructure error (Docker).",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of harness errors")
@@ -62,8 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--task", required=True, type=Path, help="task folder (with task.toml)")
         sub.add_argument("--out", type=Path, default=Path("reports"),
                          help="folder for the reports (default: reports/)")
-        sub.add_argument("--format", type=_formats, default=FORMATS, dest="formats",
-                         help="comma-separated report formats: json,html (default: both)")
+        sub.add_argument("--format", type=_formats, default=DEFAULT_FORMATS, dest="formats",
+                         help="comma-separated report formats from json,html,junit,md "
+                         "(default: json,html)")
         sub.add_argument("--sandbox", choices=CHOICES, default=sandbox_default,
                          help=f"where candidate code runs (default: {sandbox_default})")
         sub.add_argument("--rubric", type=Path, help="rubric TOML (default: the task's)")
@@ -86,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--base", help="base image (default: python:3.11-slim, "
                        "or a local Debian bootstrap when it cannot be pulled)")
     build.add_argument("--task", type=Path, help="also build this task's image")
+
+    from harness import ci_cli
+
+    ci_cli.register(commands)
     return parser
 
 
@@ -98,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _grade_command(args)
         if args.command == "image":
             return _image_command(args)
+        if args.command == "ci":
+            from harness import ci_cli
+
+            return int(ci_cli.run(args))
     except HarnessError as exc:
         if args.debug:
             traceback.print_exc()

@@ -97,3 +97,11 @@ def test_unreachable_docker_engine_is_an_infrastructure_error(
     assert code == 4
     assert "Docker engine not reachable" in capsys.readouterr().err
     assert not (tmp_path / "out" / "solution.json").exists()  # never a zero score
+
+
+def test_every_format_can_be_written(tmp_path: Path) -> None:
+    code = main(["grade", str(KMEANS / "template.ipynb"), "--task", str(KMEANS), "--out",
+                 str(tmp_path), "--sandbox", "local", "--format", "json,html,junit,md", "--quiet"])
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "template.html", "template.json", "template.junit.xml", "template.md"]

@@ -13,12 +13,14 @@ from pathlib import Path
 
 from harness.errors import InputError
 from harness.report.html import render_html
+from harness.report.junit import render_junit
 from harness.report.json_report import (
     candidate_result,
     clean_text,
     render_json,
     to_dict,
 )
+from harness.report.markdown import render_markdown
 from harness.result import GradeResult
 
 __all__ = [
@@ -26,14 +28,22 @@ __all__ = [
     "clean_text",
     "render_html",
     "render_json",
+    "render_junit",
+    "render_markdown",
     "to_dict",
+    "write_atomic",
     "write_reports",
+    "FORMATS",
 ]
 
-_RENDERERS: dict[str, Callable[[GradeResult, bool], str]] = {
-    "json": lambda result, candidate: render_json(result, candidate_view=candidate),
-    "html": lambda result, candidate: render_html(result, candidate_view=candidate),
+# format name -> (file suffix, renderer)
+_RENDERERS: dict[str, tuple[str, Callable[[GradeResult, bool], str]]] = {
+    "json": ("json", lambda result, candidate: render_json(result, candidate_view=candidate)),
+    "html": ("html", lambda result, candidate: render_html(result, candidate_view=candidate)),
+    "junit": ("junit.xml", lambda result, candidate: render_junit(result, candidate_view=candidate)),
+    "md": ("md", lambda result, candidate: render_markdown(result, candidate_view=candidate)),
 }
+FORMATS = tuple(_RENDERERS)
 
 
 def write_reports(
@@ -62,13 +72,15 @@ def write_reports(
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in wanted:
-        target = folder / f"{stem}.{fmt}"
-        _write_atomic(target, _RENDERERS[fmt](result, candidate_view))
+        suffix, render = _RENDERERS[fmt]
+        target = folder / f"{stem}.{suffix}"
+        write_atomic(target, render(result, candidate_view))
         written.append(target)
     return written
 
 
-def _write_atomic(target: Path, text: str) -> None:
+def write_atomic(target: Path, text: str) -> None:
+    """Write via a temp file and os.replace: no reader ever sees half a file."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
