@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,tasks]' -c harness/sandbox/requirements.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -29,6 +29,7 @@ demo: image
 
 test: image
 	$(BIN)/pytest
+	$(BIN)/takehome task validate tasks/*
 
 clean-reports:
 	find reports -mindepth 1 ! -name .gitkeep -delete

@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="takehome",
         description="Grade Jupyter take-home submissions in a sandbox.",
-        epilog="Commands: grade, check, ci, image build.  "
+        epilog="Commands: grade, check, ci, task new|validate|release, image build.  "
         "Exit codes: 0 graded, 1 below --fail-under, 2 input error, "
         "3 harness error, 4 infrastructure error (Docker).",
     )
@@ -91,8 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--task", type=Path, help="also build this task's image")
 
     from harness import ci_cli
+    from harness.authoring.cli import register as register_task_commands
 
     ci_cli.register(commands)
+    register_task_commands(commands)
     return parser
 
 
@@ -105,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _grade_command(args)
         if args.command == "image":
             return _image_command(args)
+        if args.command == "task":
+            from harness.authoring.cli import run as run_task_command
+
+            return int(run_task_command(args))
         if args.command == "ci":
             from harness import ci_cli
 

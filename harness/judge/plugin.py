@@ -14,6 +14,7 @@ import pytest
 from harness.result import Outcome
 
 MAX_MESSAGE = 2000
+_PROXY_PREFIX = "harness.judge.proxy.Candidate"
 
 
 def short_message(report: pytest.TestReport | pytest.CollectReport) -> str:
@@ -22,6 +23,10 @@ def short_message(report: pytest.TestReport | pytest.CollectReport) -> str:
     crash = getattr(longrepr, "reprcrash", None)
     text = getattr(crash, "message", None) or report.longreprtext or ""
     text = str(text).strip()
+    # "harness.judge.proxy.CandidateValueError: kmeans() raised ValueError: x"
+    # says the same thing twice; the reader wants the part after the class.
+    if text.startswith(_PROXY_PREFIX):
+        text = text.split(": ", 1)[-1]
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " [truncated]"
 
 

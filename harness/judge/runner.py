@@ -9,6 +9,7 @@ hidden test is printed to a log).
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -67,4 +68,22 @@ def _run_pytest(tests_dir: Path, plugin: JudgePlugin, extra: list[str]) -> int:
             "console_output_style=classic",
             *extra,
         ]
-        return int(pytest.main(args, plugins=[plugin]))
+        _forget_modules(tests_dir)
+        try:
+            return int(pytest.main(args, plugins=[plugin]))
+        finally:
+            _forget_modules(tests_dir)
+
+
+def _forget_modules(tests_dir: Path) -> None:
+    """Drop the suite's test modules from ``sys.modules``.
+
+    With ``--import-mode=importlib`` pytest names a module after its path
+    below the rootdir (``test_hidden``) and reuses one already imported, so a
+    second task graded in the same process would run the first task's tests.
+    """
+    root = tests_dir.resolve()
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and Path(file).resolve().is_relative_to(root):
+            del sys.modules[name]

@@ -44,7 +44,7 @@ from typing import Any
 RESULT_MIME = "application/vnd.takehome.result+json"
 MAX_TRACEBACK = 8_000
 MAX_KERNEL_RESTARTS = 3
-READY_CHECK_TIMEOUT = 5
+READY_CHECK_TIMEOUT = 3
 
 # The shim is installed in the kernel before the notebook runs.  It encodes
 # only exact plain types; subclasses (a float whose __eq__ lies) and all other
@@ -238,15 +238,27 @@ class Kernel:
         limit = output_limit
 
         class CappedClient(NotebookClient):  # type: ignore[misc]
-            """Drop output beyond the limit instead of holding it in memory."""
+            """Keep the first ``limit`` bytes of a cell's stream output, drop the rest.
+
+            Dropping (not holding) the excess keeps a cell that prints 1 GB
+            from filling the agent's memory; keeping the head lets a reviewer
+            see what the cell printed before the cut.
+            """
 
             def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
-                size = len(json.dumps(msg.get("content", {}), default=str))
-                used = getattr(self, "_th_used", 0) + size
-                self._th_used = used
-                if used > limit and msg["msg_type"] == "stream":
-                    self._th_truncated = True
-                    return None
+                used = getattr(self, "_th_used", 0)
+                content = msg.get("content", {})
+                if msg["msg_type"] == "stream":
+                    text = str(content.get("text", ""))
+                    if used >= limit:
+                        self._th_truncated = True
+                        return None
+                    if used + len(text) > limit:
+                        self._th_truncated = True
+                        content["text"] = text[: limit - used] + "\n[output truncated]\n"
+                    self._th_used = used + len(content["text"])
+                else:
+                    self._th_used = used + len(json.dumps(content, default=str))
                 return super().output(outs, msg, display_id, cell_index)
 
         self._ipython_dir = tempfile.mkdtemp(prefix="ipython-")
@@ -326,9 +338,14 @@ class Kernel:
         """After an interrupt: does the kernel answer again in a few seconds?"""
         cell = self._nbformat.v4.new_code_cell(source="pass")
         self.client.timeout = READY_CHECK_TIMEOUT
+        started = time.monotonic()
         try:
             self.client.execute_cell(cell, 0, store_history=False)
         except Exception:  # noqa: BLE001 - any failure means not responsive
+            return False
+        # A kernel still stuck makes nbclient answer with its synthetic
+        # time-out reply, which leaves no error output: only the clock tells.
+        if time.monotonic() - started >= READY_CHECK_TIMEOUT:
             return False
         return not any(o.get("output_type") == "error" for o in cell.outputs)
 
@@ -375,6 +392,7 @@ class Agent:
         self.channel = channel
         self.kernel: Kernel | None = None
         self.cells: list[tuple[int, str]] = []
+        self.completed: list[tuple[int, str]] = []  # cells that ran to the end (replayed)
         self.cell_timeout = 30.0
         self.execution_timeout = 120.0
         self.output_limit = 100_000
@@ -403,12 +421,19 @@ class Agent:
         return self.run_notebook(report=True)
 
     def run_notebook(self, report: bool) -> dict[str, Any]:
-        """Run every code cell in a fresh kernel within the time budget."""
+        """Run the code cells in a fresh kernel within the time budget.
+
+        The first run (``report=True``) runs every cell and remembers which
+        ones completed.  A replay after a crash runs only those: a cell that
+        timed out or killed the kernel would do it again, and each replay
+        would burn a whole time budget per judge call.
+        """
         deadline = time.monotonic() + self.execution_timeout
         kernel = self.start_kernel()
         records: list[dict[str, Any]] = []
         status = "ok"
-        for position, (index, source) in enumerate(self.cells):
+        cells = self.cells if report else self.completed
+        for position, (index, source) in enumerate(cells):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 status = "time-limit"
@@ -419,14 +444,18 @@ class Agent:
                 continue
             run = kernel.run(source, index, min(self.cell_timeout, remaining))
             records.append(cell_record(index, run, self.output_limit))
+            if run["status"] in ("ok", "error") and report:
+                self.completed.append((index, source))
             if run["status"] == "timeout":
                 status = "time-limit"
             if run["status"] == "dead" or run.get("hung"):
                 if run["status"] == "dead":
                     status = "dead-kernel"
-                records += [{"index": i, "status": "not-run"} for i, _ in self.cells[position + 1:]]
+                records += [{"index": i, "status": "not-run"} for i, _ in cells[position + 1:]]
                 self.stop_kernel()
                 break
+        if not report and status != "ok":
+            self.restarts = MAX_KERNEL_RESTARTS  # a replay that fails will fail again
         reply = {"op": "executed", "status": status, "cells": records if report else []}
         reply["kernel"] = "alive" if self.kernel is not None and self.kernel.alive() else "dead"
         return reply

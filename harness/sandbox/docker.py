@@ -235,19 +235,24 @@ def _counter(container_id: str, controller: str, filename: str, key: str) -> int
 
 
 def remove_leftovers(client: Any) -> list[str]:
-    """Remove sandbox containers whose grader process on this host is gone."""
+    """Remove sandbox containers whose grader process on this host is gone.
+
+    Uses the low-level listing, which carries the labels: the high-level one
+    fetches each container again and fails when another grader removes one
+    of its own containers in between.
+    """
     removed = []
     host = socket.gethostname()
-    for container in client.containers.list(all=True, filters={"label": f"{ROLE_LABEL}=sandbox"}):
-        owner = container.labels.get(GRADER_LABEL, "")
+    for entry in client.api.containers(all=True, filters={"label": f"{ROLE_LABEL}=sandbox"}):
+        owner = (entry.get("Labels") or {}).get(GRADER_LABEL, "")
         name, _, pid = owner.rpartition(":")
         if name != host or not pid.isdigit() or _alive(int(pid)):
             continue
         try:
-            container.remove(force=True)
-            removed.append(container.id[:12])
+            client.api.remove_container(entry["Id"], force=True)
+            removed.append(str(entry["Id"])[:12])
         except docker.errors.APIError:
-            pass
+            pass  # already gone, or being removed by its owner
     return removed
 
 

@@ -7,6 +7,7 @@ network test only lists interfaces inside the container.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -173,3 +174,21 @@ def test_docker_and_local_give_the_same_scores(sandbox: DockerSandbox) -> None:
         data.pop("message")
     assert docker_result == local_result
     assert docker_result["percent"] >= 90
+
+
+def test_leftovers_of_a_dead_grader_are_removed(docker_client: Any, sandbox: DockerSandbox) -> None:
+    from harness.sandbox.docker import GRADER_LABEL, remove_leftovers
+
+    tag = image.find_image(client=docker_client)
+    dead_pid = 2**22 + 7  # above the largest pid_max: never a live process
+    owner = f"{socket.gethostname()}:{dead_pid}"
+    container = docker_client.containers.create(
+        tag, labels={ROLE_LABEL: "sandbox", GRADER_LABEL: owner}, network_mode="none")
+    try:
+        assert container.id[:12] in remove_leftovers(docker_client)
+        assert docker_client.containers.list(all=True, filters={"id": container.id}) == []
+    finally:
+        try:
+            container.remove(force=True)
+        except Exception:  # noqa: BLE001 - already removed is the expected case
+            pass
