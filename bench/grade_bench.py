@@ -48,6 +48,25 @@ def measure(sandbox: str, runs: int) -> tuple[float, dict[str, float]]:
     return statistics.median(walls), median_phases
 
 
+def render_times(runs: int) -> dict[str, float]:
+    """Median time to render the solution's result in each format."""
+    import harness
+    from harness.report import render_html, render_json, render_junit, render_markdown
+
+    result = harness.grade(SOLUTION, ROOT / "tasks" / "kmeans", sandbox="local")
+    renderers = {"json": render_json, "html": render_html, "junit": render_junit,
+                 "md": render_markdown}
+    times: dict[str, float] = {}
+    for name, render in renderers.items():
+        samples = []
+        for _ in range(max(runs, 3)):
+            started = time.perf_counter()
+            render(result, candidate_view=False)
+            samples.append(time.perf_counter() - started)
+        times[name] = statistics.median(samples)
+    return times
+
+
 def build_time(cold: bool) -> float:
     if cold:
         for repo in ("takehome-sandbox-task", "takehome-sandbox", "takehome-base"):
@@ -78,6 +97,8 @@ def main() -> None:
     for name, phases in (("local", local_phases), ("docker", docker_phases)):
         shown = "  ".join(f"{k} {v:.2f}" for k, v in sorted(phases.items()))
         print(f"phases ({name}, median s): {shown}")
+    rendered = "  ".join(f"{k} {v * 1000:.1f} ms" for k, v in render_times(args.runs).items())
+    print(f"render (median): {rendered}")
 
 
 if __name__ == "__main__":

@@ -208,6 +208,7 @@ def _execute_and_judge(
             execution = session.execute(submission.notebook.nb_json)
         cells = tuple(_cell_run(c) for c in execution.cells)
         candidate = Candidate(session, task.limits.call_timeout)
+        session.deadline = time.monotonic() + task.limits.judge_timeout
         tests: list[TestResult] = []
         with timer.phase("judge"):
             say("running public tests")

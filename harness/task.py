@@ -26,7 +26,8 @@ _TASK_KEYS = {
     "data", "rubric", "functions", "master",
 }
 _LIMIT_KEYS = {
-    "cell_timeout", "execution_timeout", "call_timeout", "memory_mb", "pids", "cpus",
+    "cell_timeout", "execution_timeout", "call_timeout", "judge_timeout", "memory_mb", "pids",
+    "cpus",
     "output_limit", "tmpfs_mb", "file_size_mb",
 }
 
@@ -107,6 +108,7 @@ def load_task(folder: str | Path) -> Task:
         cell_timeout=limit("cell_timeout"),
         execution_timeout=limit("execution_timeout"),
         call_timeout=limit("call_timeout"),
+        judge_timeout=limit("judge_timeout"),
         memory_mb=int(limit("memory_mb")),
         pids=int(limit("pids")),
         cpus=limit("cpus"),

@@ -32,6 +32,7 @@ class Limits:
     cell_timeout: float = 30.0  # seconds per notebook cell
     execution_timeout: float = 120.0  # seconds for the whole notebook
     call_timeout: float = 10.0  # seconds per call from a test
+    judge_timeout: float = 300.0  # seconds for all calls of all tests together
     memory_mb: int = 1024  # hard memory cap, swap off
     pids: int = 128  # process/thread cap
     cpus: float = 1.0  # CPU quota in cores
@@ -107,6 +108,7 @@ class Session:
         self._replies: queue.Queue[dict[str, Any] | BaseException | None] = queue.Queue()
         self._next_id = 0
         self.ended: str = ""
+        self.deadline: float | None = None  # monotonic time after which calls fail at once
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         hello = self._receive(STARTUP_TIMEOUT)
@@ -190,13 +192,18 @@ class Session:
     def _request(self, message: dict[str, Any], timeout: float | None) -> CallReply:
         if self.ended:
             return CallReply("dead", message=f"the sandbox has ended ({self.ended})")
+        now = time.monotonic()
+        if self.deadline is not None and now >= self.deadline:
+            return CallReply("timeout", message="the time limit for all tests was reached")
         self._next_id += 1
         call_timeout = self.limits.call_timeout if timeout is None else timeout
         message.update(id=self._next_id, timeout=call_timeout)
         self._send(message)
-        # A dead kernel is replayed before the call runs, so allow for that.
-        budget = call_timeout + self.limits.execution_timeout + STARTUP_TIMEOUT + GRACE
-        deadline = time.monotonic() + budget
+        # A dead kernel is replayed before the call runs, so allow for that,
+        # but never past the deadline of the whole judging phase.
+        deadline = now + call_timeout + self.limits.execution_timeout + STARTUP_TIMEOUT + GRACE
+        if self.deadline is not None:
+            deadline = min(deadline, self.deadline + GRACE)
         while True:
             reply = self._receive(max(0.0, deadline - time.monotonic()))
             if reply is None:

@@ -177,3 +177,17 @@ def test_no_process_is_left_behind(run: list[Session]) -> None:
         if needle in environ.split(b"\0"):
             survivors.append(pid)
     assert survivors == []
+
+
+def test_calls_past_the_judging_deadline_fail_at_once(run: list[Session]) -> None:
+    cells = ("import time\ndef slow():\n    time.sleep(2)\n    return 1",)
+    session = open_session(*cells)
+    run.append(session)
+    session.execute(notebook_json(*cells))
+    candidate = Candidate(session)
+    session.deadline = time.monotonic() + 1.0
+    assert candidate.slow() == 1  # started before the deadline: allowed to finish
+    started = time.monotonic()
+    with pytest.raises(CandidateCrashed, match="time limit for all tests"):
+        candidate.slow()
+    assert time.monotonic() - started < 0.5
