@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
+from harness.cli_options import claim_name
 from harness.errors import (
     EXIT_BELOW_THRESHOLD,
     EXIT_GRADED,
@@ -193,10 +194,4 @@ def _unique_stem(notebook: Path, used: set[str]) -> str:
             path = Path(path.name)
     parts = [p for p in path.parts if p not in ("", ".", "..")]
     stem = _UNSAFE_STEM.sub("_", "__".join(parts)).strip("._") or "notebook"
-    stem = stem[:120]
-    candidate, number = stem, 2
-    while candidate in used:
-        candidate = f"{stem}-{number}"
-        number += 1
-    used.add(candidate)
-    return candidate
+    return claim_name(stem[:120], used)

@@ -12,20 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from harness.cli_options import percent
 from harness.errors import EXIT_INPUT_ERROR, HarnessError
 from harness.sandbox import CHOICES
 
 MODES = ("check", "grade")
-
-
-def _percent(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError("use a percentage between 0 and 100")
-    return value
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -47,7 +38,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                         help="git work tree for --base (default: current folder)")
     parser.add_argument("--pattern", default="*.ipynb",
                         help="which changed files are notebooks (default: *.ipynb)")
-    parser.add_argument("--fail-under", type=_percent, metavar="PERCENT",
+    parser.add_argument("--fail-under", type=percent, metavar="PERCENT",
                         help="exit with status 1 when a score is below PERCENT")
     parser.add_argument("--out", type=Path, default=Path("reports"),
                         help="folder for the reports (default: reports/)")

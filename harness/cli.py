@@ -23,6 +23,7 @@ from harness.errors import (
     EXIT_INPUT_ERROR,
     HarnessError,
 )
+from harness.cli_options import claim_name, percent
 from harness.sandbox import CHOICES
 
 FORMATS = ("json", "html", "junit", "md")
@@ -37,16 +38,6 @@ def _formats(text: str) -> tuple[str, ...]:
             f"unknown format {unknown[0] if unknown else text!r}; choose from {', '.join(FORMATS)}"
         )
     return chosen
-
-
-def _percent(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError("use a percentage between 0 and 100")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--sandbox", choices=CHOICES, default=sandbox_default,
                          help=f"where candidate code runs (default: {sandbox_default})")
         sub.add_argument("--rubric", type=Path, help="rubric TOML (default: the task's)")
-        sub.add_argument("--fail-under", type=_percent, metavar="PERCENT",
+        sub.add_argument("--fail-under", type=percent, metavar="PERCENT",
                          help="exit with status 1 when a score is below PERCENT")
         sub.add_argument("--quiet", action="store_true", help="print only the summary lines")
 
@@ -154,7 +145,7 @@ def _grade_command(args: argparse.Namespace) -> int:
     for notebook in args.notebooks:
         result = grade(notebook, task, mode=args.command, sandbox=sandbox,
                        rubric=args.rubric, progress=progress)
-        stem = _unique_stem(notebook, used_stems)
+        stem = claim_name(notebook.stem or "notebook", used_stems)
         paths = write_reports(result, args.out, stem, formats=args.formats,
                               candidate_view=candidate_view)
         shown = ", ".join(str(p) for p in paths)
@@ -164,17 +155,6 @@ def _grade_command(args: argparse.Namespace) -> int:
         elif args.fail_under is not None and result.percent < args.fail_under:
             exit_code = max(exit_code, EXIT_BELOW_THRESHOLD)
     return exit_code
-
-
-def _unique_stem(notebook: Path, used: set[str]) -> str:
-    """Report file stem; a second notebook with the same name gets a suffix."""
-    stem = notebook.stem or "notebook"
-    candidate, number = stem, 2
-    while candidate in used:
-        candidate = f"{stem}-{number}"
-        number += 1
-    used.add(candidate)
-    return candidate
 
 
 def _image_command(args: argparse.Namespace) -> int:

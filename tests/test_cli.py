@@ -105,3 +105,17 @@ def test_every_format_can_be_written(tmp_path: Path) -> None:
     assert code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "template.html", "template.json", "template.junit.xml", "template.md"]
+
+
+def test_check_without_docker_falls_back_to_local_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-such.sock")
+    code = main(["check", str(KMEANS / "template.ipynb"), "--task", str(KMEANS),
+                 "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "does not isolate" in captured.err
+    data = json.loads((tmp_path / "out" / "template.json").read_text())
+    assert data["sandbox"] == "local" and "not isolated" in data["message"]
+    assert not [t for t in data["tests"] if t["suite"] == "hidden"]
