@@ -10,20 +10,37 @@ from __future__ import annotations
 
 import re
 
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+# ANSI CSI sequences (colours, cursor moves), OSC sequences (terminal
+# titles, hyperlinks) and short escapes (``ESC 7``, ``ESC ( B``) that
+# tracebacks and progress bars are full of; they mean nothing outside a
+# terminal.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]")
+# Every C0/C1 control character and DEL except tab and newline: NUL breaks
+# many tools, the rest can reorder or hide text on a terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-TRUNCATED = " [truncated]"
+# Lone UTF-16 surrogates arrive from decoders using "surrogateescape"; they
+# cannot be encoded as UTF-8, so writing the report would fail.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+TRUNCATED = "[truncated]"
 
 
-def clean(text: object, limit: int = 10_000) -> str:
-    """Printable text: no escapes or control characters, valid UTF-8, capped."""
-    value = text if isinstance(text, str) else str(text)
-    if len(value) > limit * 4:
-        value = value[: limit * 4]  # bound the regex work on huge input
-    value = value.encode("utf-8", "replace").decode("utf-8")
-    value = _ANSI.sub("", value)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = _CONTROL.sub("", value)
-    if len(value) > limit:
-        value = value[:limit] + TRUNCATED
-    return value
+def clean(text: object, limit: int | None = None) -> str:
+    """Return ``text`` safe to store and show: no ANSI, no control chars.
+
+    Line endings become ``\\n``; lone surrogates become U+FFFD.  With
+    ``limit``, longer text is cut and ends with a visible ``[truncated]``
+    marker so a reader knows something is missing.
+    """
+    s = text if isinstance(text, str) else str(text)
+    if limit is not None and len(s) > 4 * limit:
+        # Bound the regex work on a megabyte of output; the cut part would be
+        # truncated anyway (escapes removed below only make it shorter).
+        s = s[: 4 * limit + 64]
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _ANSI.sub("", s)
+    s = _CONTROL.sub("", s)
+    s = _SURROGATE.sub("\ufffd", s)
+    if limit is not None and len(s) > limit:
+        s = s[:limit] + "\n" + TRUNCATED
+    return s
