@@ -130,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _grade_command(args: argparse.Namespace) -> int:
     from harness.pipeline import grade
     from harness.report import write_reports
+    from harness.report.gradebook import Entry, write_gradebook
     from harness.sandbox import choose_sandbox
     from harness.task import load_task
 
@@ -142,18 +143,27 @@ def _grade_command(args: argparse.Namespace) -> int:
     candidate_view = args.command == "check"
     exit_code = EXIT_GRADED
     used_stems: set[str] = set()
-    for notebook in args.notebooks:
+    graded: list[Entry] = []
+    total = len(args.notebooks)
+    for number, notebook in enumerate(args.notebooks, start=1):
+        if progress is not None and total > 1:
+            progress(f"[{number}/{total}] {notebook}")
         result = grade(notebook, task, mode=args.command, sandbox=sandbox,
                        rubric=args.rubric, progress=progress)
         stem = claim_name(notebook.stem or "notebook", used_stems)
         paths = write_reports(result, args.out, stem, formats=args.formats,
                               candidate_view=candidate_view)
+        graded.append(Entry(result, stem))
         shown = ", ".join(str(p) for p in paths)
         print(f"{notebook}: {result.percent:.1f}% [{result.status}] {result.message} -> {shown}")
         if result.status == "input-error":
             exit_code = max(exit_code, EXIT_INPUT_ERROR)
         elif args.fail_under is not None and result.percent < args.fail_under:
             exit_code = max(exit_code, EXIT_BELOW_THRESHOLD)
+    if not candidate_view:
+        # Hiring teams compare candidates: a ranked CSV and an index page.
+        books = write_gradebook(graded, args.out, task.title)
+        print(f"gradebook: {', '.join(str(p) for p in books)}")
     return exit_code
 
 

@@ -1,0 +1,114 @@
+"""The gradebook: one row per graded notebook, as CSV and as an index page.
+
+Hiring teams grade a batch and compare candidates; the per-notebook reports
+answer "why", the gradebook answers "who, how well".  Rows are ranked by
+score, the page links each row to its report, and everything candidate-made
+(the notebook path) is escaped or CSV-quoted.  Spreadsheet formula injection
+is defused: a cell that starts with ``= + - @`` gets a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from harness.result import GradeResult
+from harness.text import clean
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("harness.report", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One graded notebook and the name its reports were written under."""
+
+    result: GradeResult
+    stem: str  # reports are <stem>.json / <stem>.html next to the gradebook
+
+
+def _ranked(entries: Sequence[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (-e.result.percent, e.result.notebook))
+
+
+def _criteria_ids(entries: Sequence[Entry]) -> list[str]:
+    ids: list[str] = []
+    for entry in entries:
+        for scored in entry.result.criteria:
+            if scored.result.id not in ids:
+                ids.append(scored.result.id)
+    return ids
+
+
+def _spreadsheet_safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def render_csv(entries: Sequence[Entry]) -> str:
+    """Rank, notebook, status, percent, points, then points per criterion."""
+    ids = _criteria_ids(entries)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["rank", "notebook", "report", "status", "percent", "points", "max_points",
+                     *ids])
+    for rank, entry in enumerate(_ranked(entries), start=1):
+        result = entry.result
+        points = {s.result.id: s.points for s in result.criteria}
+        writer.writerow([
+            rank,
+            _spreadsheet_safe(clean(result.notebook, 500)),
+            f"{entry.stem}.html",
+            result.status,
+            f"{result.percent:.1f}",
+            f"{result.points:.2f}",
+            f"{result.max_points:.2f}",
+            *(f"{points[i]:.2f}" if i in points else "" for i in ids),
+        ])
+    return buffer.getvalue()
+
+
+def render_index(entries: Sequence[Entry], task: str) -> str:
+    """A self-contained page ranking the batch, each row linking its report."""
+    ids = _criteria_ids(entries)
+    rows = []
+    for rank, entry in enumerate(_ranked(entries), start=1):
+        result = entry.result
+        scored = {s.result.id: s for s in result.criteria}
+        rows.append({
+            "rank": rank,
+            "notebook": clean(result.notebook, 500),
+            # "./" and quoting keep a hostile name ("javascript:...") a relative path.
+            "href": "./" + quote(f"{entry.stem}.html"),
+            "status": result.status,
+            "percent": f"{result.percent:.1f}",
+            "bar": max(0.0, min(100.0, result.percent)),
+            "cells": [
+                f"{scored[i].points:g} / {scored[i].max_points:g}" if i in scored else ""
+                for i in ids
+            ],
+        })
+    return _ENV.get_template("gradebook.html.j2").render(
+        task=clean(task, 200), criteria=ids, rows=rows
+    )
+
+
+def write_gradebook(entries: Sequence[Entry], out_dir: Path, task: str) -> list[Path]:
+    """Write ``gradebook.csv`` and ``index.html`` into ``out_dir``."""
+    from harness.report import write_atomic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv_path, index_path = out_dir / "gradebook.csv", out_dir / "index.html"
+    write_atomic(csv_path, render_csv(entries))
+    write_atomic(index_path, render_index(entries, task))
+    return [csv_path, index_path]
