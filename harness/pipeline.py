@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from harness.criteria import load_criterion
-from harness.criteria.base import Context
+from harness.criteria.base import Context, Criterion
 from harness.criteria.own_tests import own_test_functions
-from harness.errors import InputError, ProtocolError
+from harness.errors import CriterionError, HarnessError, InputError, ProtocolError
 from harness.judge.proxy import Candidate, CandidateCallError
 from harness.judge.runner import run_suite
 from harness.result import (
@@ -144,7 +144,7 @@ def grade(
                 execution_status=judged.status,
                 mode=mode,
             )
-            results[spec.name] = criteria[spec.name].evaluate(context)
+            results[spec.name] = _evaluate(spec.name, criteria[spec.name], context)
     totals = score(rubric_model, results)
     status = "graded" if judged.status == "ok" else judged.status
     return GradeResult(
@@ -168,6 +168,26 @@ def grade(
     )
 
 
+def _evaluate(name: str, criterion: Criterion, context: Context) -> CriterionResult:
+    """Run one criterion; a plugin that crashes is a harness error naming it."""
+    try:
+        result = criterion.evaluate(context)
+    except HarnessError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - re-raised with the plugin's name, never hidden
+        raise CriterionError(
+            f"criterion '{name}' crashed: {type(exc).__name__}: {exc}; "
+            "this is a bug in the criterion plugin"
+        ) from exc
+    if not isinstance(result, CriterionResult) or result.id != name:
+        raise CriterionError(
+            f"criterion '{name}' returned {type(result).__name__} "
+            f"(id {getattr(result, 'id', None)!r}); it must return a CriterionResult "
+            f"with id '{name}'"
+        )
+    return result
+
+
 def check(notebook: str | Path, task: str | Path | Task, **options: Any) -> GradeResult:
     """Self-check for candidates: public tests only, nothing hidden runs."""
     return grade(notebook, task, mode="check", **options)
@@ -176,11 +196,14 @@ def check(notebook: str | Path, task: str | Path | Task, **options: Any) -> Grad
 def _start_lint(
     pool: ThreadPoolExecutor, submission: Submission, timer: _Timer
 ) -> Future[Any]:
-    from harness.criteria.lint import run_pylint
+    from harness.criteria.lint import PylintTimeout, run_pylint
 
     def lint() -> Any:
         with timer.phase("lint"):
-            return run_pylint(submission.code.text)
+            try:
+                return run_pylint(submission.code.text)
+            except PylintTimeout as exc:
+                return exc  # the lint criterion reports it as its own result
 
     return pool.submit(lint)
 

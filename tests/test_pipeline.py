@@ -112,3 +112,19 @@ def test_unreadable_notebook_yields_an_input_error_result(tmp_path: Path) -> Non
     assert result.status == "input-error"
     assert "bad.ipynb" in result.message and result.percent == 0
     assert "bad.ipynb" in render_html(result)
+
+
+class _Broken:
+    name = "lint"
+
+    def evaluate(self, context: object) -> object:
+        raise ZeroDivisionError("oops")
+
+
+def test_a_crashing_criterion_is_a_harness_error_naming_it() -> None:
+    from harness.criteria.base import Context
+    from harness.errors import CriterionError
+    from harness.pipeline import _evaluate
+
+    with pytest.raises(CriterionError, match="criterion 'lint' crashed: ZeroDivisionError"):
+        _evaluate("lint", _Broken(), Context(submission=None))  # type: ignore[arg-type]
