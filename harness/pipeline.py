@@ -24,6 +24,7 @@ from harness.errors import CriterionError, HarnessError, InputError, ProtocolErr
 from harness.judge.proxy import Candidate, CandidateCallError
 from harness.judge.runner import run_suite
 from harness.result import (
+    CandidateScore,
     CellRun,
     CriterionResult,
     Evidence,
@@ -147,6 +148,16 @@ def grade(
             results[spec.name] = _evaluate(spec.name, criteria[spec.name], context)
     totals = score(rubric_model, results)
     status = "graded" if judged.status == "ok" else judged.status
+    candidate_score = None
+    if mode == "grade":
+        visible = score(rubric_model, _without_hidden(results))
+        candidate_score = CandidateScore(
+            criteria=visible.criteria,
+            points=visible.points,
+            max_points=visible.max_points,
+            percent=visible.percent,
+            message=_headline(status, visible.percent, sandbox) + " (without hidden tests)",
+        )
     return GradeResult(
         notebook=str(notebook),
         task=task_model.name,
@@ -165,7 +176,18 @@ def grade(
         source=_source_lines(submission),
         timings=dict(timer.timings),
         harness_version=harness_version(),
+        candidate_score=candidate_score,
     )
+
+
+def _without_hidden(results: dict[str, CriterionResult]) -> dict[str, CriterionResult]:
+    """The criterion results as a self-check would have them."""
+    return {
+        name: CriterionResult(name, 0.0, Status.SKIPPED,
+                              "Hidden tests run only when the submission is graded.")
+        if name == "hidden_tests" else result
+        for name, result in results.items()
+    }
 
 
 def _evaluate(name: str, criterion: Criterion, context: Context) -> CriterionResult:

@@ -113,6 +113,22 @@ class SourceLine:
 
 
 @dataclass(frozen=True)
+class CandidateScore:
+    """The score as the candidate may see it: hidden tests skipped.
+
+    Scored by the rubric as a self-check would be, so nothing derived from
+    hidden tests (their pass rate, the quality gate they feed) leaks into a
+    candidate-visible view of a full grade.
+    """
+
+    criteria: tuple[ScoredCriterion, ...]
+    points: float
+    max_points: float
+    percent: float
+    message: str
+
+
+@dataclass(frozen=True)
 class GradeResult:
     """Everything known about one graded submission."""
 
@@ -132,3 +148,4 @@ class GradeResult:
     timings: dict[str, float] = field(default_factory=dict)
     harness_version: str = ""
     schema_version: str = SCHEMA_VERSION
+    candidate_score: CandidateScore | None = None  # set when hidden tests ran

@@ -103,7 +103,7 @@ def test_every_format_can_be_written(tmp_path: Path) -> None:
     code = main(["grade", str(KMEANS / "template.ipynb"), "--task", str(KMEANS), "--out",
                  str(tmp_path), "--sandbox", "local", "--format", "json,html,junit,md", "--quiet"])
     assert code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert sorted(p.name for p in tmp_path.glob("template.*")) == [
         "template.html", "template.json", "template.junit.xml", "template.md"]
 
 

@@ -128,3 +128,28 @@ def test_a_crashing_criterion_is_a_harness_error_naming_it() -> None:
 
     with pytest.raises(CriterionError, match="criterion 'lint' crashed: ZeroDivisionError"):
         _evaluate("lint", _Broken(), Context(submission=None))  # type: ignore[arg-type]
+
+
+def test_candidate_view_of_a_full_grade_reveals_nothing_derived_from_hidden_tests(
+    tmp_path: Path,
+) -> None:
+    """Public tests pass, hidden tests fail: the candidate copy must look like a check."""
+    from harness.report import candidate_result
+
+    data = json.loads((KMEANS / "solution.ipynb").read_text())
+    for cell in data["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "def kmeans" in source:
+            # Wrong for every input but the public ones' shapes: labels all zero.
+            cell["source"] = source.replace("    return centroids, labels",
+                                            "    return centroids, labels * 0", 1)
+    degraded = tmp_path / "degraded.ipynb"
+    degraded.write_text(json.dumps(data))
+    graded = grade_local(degraded)
+    checked = grade_local(degraded, mode="check")
+    shown = candidate_result(graded)
+    assert shown.percent == checked.percent
+    assert [c.points for c in shown.criteria] == [c.points for c in checked.criteria
+                                                   if c.result.id != "hidden_tests"]
+    assert shown.message.startswith(checked.message.split(":")[0])
+    assert f"{graded.percent:.1f}" not in shown.message

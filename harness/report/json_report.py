@@ -46,6 +46,19 @@ def candidate_result(result: GradeResult) -> GradeResult:
     remains; otherwise the scored totals are kept as they are.
     """
     tests = tuple(t for t in result.tests if t.suite != HIDDEN_SUITE)
+    if result.candidate_score is not None:
+        # Scored by the pipeline as a self-check: nothing derived from hidden tests.
+        visible = result.candidate_score
+        return dataclasses.replace(
+            result,
+            tests=tests,
+            criteria=tuple(c for c in visible.criteria if c.result.id != HIDDEN_CRITERION),
+            points=visible.points,
+            max_points=visible.max_points,
+            percent=visible.percent,
+            message=visible.message,
+            candidate_score=None,
+        )
     criteria = tuple(c for c in result.criteria if c.result.id != HIDDEN_CRITERION)
     dropped = [c for c in result.criteria if c.result.id == HIDDEN_CRITERION]
     if not any(c.max_points or c.points for c in dropped):

@@ -200,7 +200,10 @@ def test_batch_keeps_the_solution_intact(
                  "--task", str(KMEANS), "--out", str(out), "--quiet", "--format", "json"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert len(captured.out.splitlines()) == 3
+    lines = captured.out.splitlines()
+    assert len(lines) == 4 and lines[-1].startswith("gradebook:")  # 3 notebooks + gradebook
+    ranked = (out / "gradebook.csv").read_text().splitlines()
+    assert ranked[1].split(",")[1].endswith("solution.ipynb")  # the solution ranks first
     solution = json.loads((out / "solution.json").read_text())
     assert solution["status"] == "graded"
     assert solution["percent"] == baselines["solution"].percent
