@@ -253,6 +253,13 @@ def candidate_readme(task: Task) -> str:
         share = 100.0 * spec.weight / total
         rows.append(f"- **{spec.name}** ({spec.weight:g} points, {share:.0f}%): "
                     f"{CRITERIA_TEXT.get(spec.name, 'see the rubric file')}")
+    if rubric.gate is not None:
+        gate = rubric.gate
+        rows.append(
+            f"\n{', '.join(gate.criteria)} count in full once {gate.full_at:.0%} of the "
+            f"tests ({', '.join(gate.on)}) pass, and proportionally less below that: "
+            "polish on code that does not work yet earns little."
+        )
     interface = "\n".join(signatures) or "(see the notebook)"
     data = "".join(f"- `{p.name}`: a data file, next to the notebook\n" for p in task.data_files)
     install = (f"pip install takehome-harness {' '.join(repr(r) for r in task.requirements)}"
