@@ -48,7 +48,9 @@ CLIENT_TIMEOUT = 600
 CACHE_ENV = "TAKEHOME_CACHE_DIR"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_DOCKERFILE = _PACKAGE_DIR.parent.parent / "Dockerfile"
+# A symlink to the top-level Dockerfile, shipped as package data, so an
+# installed (non-editable) harness, as in the GitHub Action, can build too.
+_DOCKERFILE = _PACKAGE_DIR / "Dockerfile"
 _AGENT = _PACKAGE_DIR / "agent.py"
 _REQUIREMENTS = _PACKAGE_DIR / "requirements.txt"
 # The wheels must fit the image's interpreter, not the host's.
@@ -455,6 +457,6 @@ def _read_source(path: Path) -> bytes:
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise InfrastructureError(
-            f"{path} is missing; build the sandbox image from a takehome source "
-            "checkout (the Dockerfile lives at the repository root)"
+            f"{path} is missing; reinstall takehome-harness (the Dockerfile ships "
+            "with the package) or build from a source checkout"
         ) from exc

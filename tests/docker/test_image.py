@@ -229,3 +229,13 @@ def test_debian_mirror_missing_says_what_to_set(
     (tmp_path / "sources.list").write_text("deb https://tools.invalid/apt stable main\n")
     with pytest.raises(InfrastructureError, match=bootstrap.MIRROR_ENV):
         bootstrap.debian_mirror(tmp_path)
+
+
+def test_the_dockerfile_ships_inside_the_package() -> None:
+    """An installed (non-editable) harness, as in the GitHub Action, can build the image."""
+    import tomllib
+
+    root = image._PACKAGE_DIR.parent.parent
+    assert image._DOCKERFILE.read_bytes() == (root / "Dockerfile").read_bytes()
+    data = tomllib.loads((root / "pyproject.toml").read_text())
+    assert "sandbox/Dockerfile" in data["tool"]["setuptools"]["package-data"]["harness"]
