@@ -18,7 +18,9 @@ template code is not authorship) in two passes:
    excuses at most one submission line.
 
 Whole-stream diffing (rather than cell by cell) is what makes inserted,
-deleted, split and merged cells harmless.
+deleted, split and merged cells harmless.  Comment-only lines go through the
+same two passes on their own (:func:`written_comments`): they are not code,
+but copy declarations and source notes live in them.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from harness.extract import extract_code, split_lines
 from harness.intake import MAX_BYTES, MAX_CELLS, read_notebook
 from harness.submission import Notebook, Submission
 
-__all__ = ["written_lines", "build_submission"]
+__all__ = ["build_submission", "written_comments", "written_lines"]
 
 # SequenceMatcher is quadratic in the worst case; beyond this many lines the
 # multiset pass alone decides (still correct up to which duplicate is whose).
@@ -43,10 +45,28 @@ _Key = tuple[int, int]
 
 def written_lines(submission: Notebook, template: Notebook | None) -> frozenset[tuple[int, int]]:
     """The (cell index, 1-based line) pairs of code the candidate wrote."""
-    keys, texts = _code_stream(submission)
+    return _unmatched(submission, template, comments=False)
+
+
+def written_comments(
+    submission: Notebook, template: Notebook | None
+) -> frozenset[tuple[int, int]]:
+    """The comment-only lines the candidate added, matched the same way.
+
+    Not code, so not in ``written``; but a copy declaration or a stray source
+    note is exactly such a line, and provenance and lint must see it.
+    """
+    return _unmatched(submission, template, comments=True)
+
+
+def _unmatched(
+    submission: Notebook, template: Notebook | None, *, comments: bool
+) -> frozenset[tuple[int, int]]:
+    """Lines of one kind (code or comments) that no template line accounts for."""
+    keys, texts = _line_stream(submission, comments)
     if template is None:
         return frozenset(keys)
-    _, template_texts = _code_stream(template)
+    _, template_texts = _line_stream(template, comments)
     matched: set[int] = set()
     leftover_template: Counter[str] = Counter()
     if len(texts) + len(template_texts) <= _MAX_DIFF_LINES:
@@ -70,15 +90,19 @@ def written_lines(submission: Notebook, template: Notebook | None) -> frozenset[
     return frozenset(written)
 
 
-def _code_stream(nb: Notebook) -> tuple[list[_Key], list[str]]:
-    """Every countable code line in notebook order: its key and normalised text."""
+def _line_stream(nb: Notebook, comments: bool) -> tuple[list[_Key], list[str]]:
+    """Code lines (or, with ``comments``, comment-only lines) in notebook order.
+
+    Blank lines are never authorship; the two kinds are matched separately
+    so a comment can never excuse a line of code or the reverse.
+    """
     keys: list[_Key] = []
     texts: list[str] = []
     for cell in nb.code_cells:
         for number, line in enumerate(split_lines(cell.source), start=1):
             normalised = " ".join(line.split())
-            if not normalised or normalised.startswith("#"):
-                continue  # blank and comment-only lines are never authorship
+            if not normalised or normalised.startswith("#") != comments:
+                continue
             keys.append((cell.index, number))
             texts.append(normalised)
     return keys, texts

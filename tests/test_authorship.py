@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
-from harness.authorship import build_submission, written_lines
+from harness.authorship import build_submission, written_comments, written_lines
 from harness.errors import NotebookError
 from harness.intake import notebook_from_dict, read_notebook
 from harness.submission import Notebook
@@ -125,3 +125,12 @@ def test_a_broken_template_is_a_task_error_not_the_candidates(tmp_path: Path) ->
     submission.write_text(template.read_text())
     with pytest.raises(TaskError, match=f"template is unusable: {template}: "):
         build_submission(submission, template)
+
+
+def test_comments_are_matched_like_code_but_kept_apart() -> None:
+    """The template's `# YOUR CODE HERE` is not the candidate's; an added note is."""
+    edited = _edited({2: STUB.replace("raise NotImplementedError",
+                                      "# copied-from: https://example.org\n    raise NotImplementedError")})
+    assert written_comments(_template(), _template()) == frozenset()
+    assert written_comments(edited, _template()) == frozenset({(2, 4)})
+    assert written_lines(edited, _template()) == frozenset()  # comments are never code

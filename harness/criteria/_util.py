@@ -6,13 +6,13 @@ criteria's own conventions, not a public API.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 
+from harness.authorship import written_comments
 from harness.errors import RubricError
 from harness.extract import split_lines
 from harness.result import CriterionResult, Status
-from harness.submission import Notebook, Submission
+from harness.submission import Submission
 
 NOTHING_WRITTEN = "There is no code of your own to judge yet."
 
@@ -62,35 +62,14 @@ def is_code_line(text: str) -> bool:
     return bool(stripped) and not stripped.startswith("#")
 
 
-def _comment_lines(notebook: Notebook) -> list[tuple[int, int, str]]:
-    """(cell, line, whitespace-normalised text) of every comment-only code line."""
-    found: list[tuple[int, int, str]] = []
-    for cell in notebook.code_cells:
-        for number, text in enumerate(split_lines(cell.source), start=1):
-            normalised = " ".join(text.split())
-            if normalised.startswith("#"):
-                found.append((cell.index, number, normalised))
-    return found
-
-
 def candidate_lines(submission: Submission) -> frozenset[tuple[int, int]]:
     """Written code lines plus the comment lines the candidate added.
 
     Authorship leaves comment-only lines out of ``written`` (a comment is not
     code), but a copy declaration or a stray source note is exactly such a
-    line.  A comment line is the candidate's unless the template has the same
-    comment; each template comment excuses one occurrence.
+    line; it is matched against the template by the same mechanism.
     """
-    template: Counter[str] = Counter()
-    if submission.template is not None:
-        template.update(text for _, _, text in _comment_lines(submission.template))
-    added: set[tuple[int, int]] = set()
-    for cell, line, text in _comment_lines(submission.notebook):
-        if template[text] > 0:
-            template[text] -= 1
-        else:
-            added.add((cell, line))
-    return submission.written | added
+    return submission.written | written_comments(submission.notebook, submission.template)
 
 
 def own_code_lines(submission: Submission) -> frozenset[tuple[int, int]]:
