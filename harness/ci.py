@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
-from harness.cli_options import claim_name
+from harness.cli_options import claim_name, exit_code_for
 from harness.errors import (
     EXIT_BELOW_THRESHOLD,
     EXIT_GRADED,
@@ -139,7 +139,7 @@ def run_ci(
         paths = write_reports(result, folder, stem, formats=("json", "html", "junit", "md"),
                               candidate_view=candidate_view)
         summaries.append(render_markdown(result, candidate_view=candidate_view))
-        code = _exit_code(shown, fail_under)
+        code = exit_code_for(shown, fail_under)
         exit_code = max(exit_code, code)
         verdict = _verdict(shown, fail_under, code)
         print(f"{_line(path)}: {shown.percent:.1f}% [{_line(shown.status)}] {verdict} "
@@ -153,14 +153,6 @@ def run_ci(
 def _line(value: object) -> str:
     """A path or status as one printable line (file names come from the PR)."""
     return " ".join(clean_text(str(value), 300).split())
-
-
-def _exit_code(result: GradeResult, fail_under: float | None) -> int:
-    if result.status == "input-error":
-        return EXIT_INPUT_ERROR
-    if fail_under is not None and not result.percent >= fail_under:  # NaN is below
-        return EXIT_BELOW_THRESHOLD
-    return EXIT_GRADED
 
 
 def _verdict(result: GradeResult, fail_under: float | None, code: int) -> str:

@@ -17,13 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.errors import (
-    EXIT_BELOW_THRESHOLD,
     EXIT_GRADED,
     EXIT_HARNESS_ERROR,
     EXIT_INPUT_ERROR,
     HarnessError,
 )
-from harness.cli_options import claim_name, percent
+from harness.cli_options import claim_name, exit_code_for, percent
 from harness.sandbox import CHOICES
 
 FORMATS = ("json", "html", "junit", "md")
@@ -156,10 +155,7 @@ def _grade_command(args: argparse.Namespace) -> int:
         graded.append(Entry(result, stem))
         shown = ", ".join(str(p) for p in paths)
         print(f"{notebook}: {result.percent:.1f}% [{result.status}] {result.message} -> {shown}")
-        if result.status == "input-error":
-            exit_code = max(exit_code, EXIT_INPUT_ERROR)
-        elif args.fail_under is not None and result.percent < args.fail_under:
-            exit_code = max(exit_code, EXIT_BELOW_THRESHOLD)
+        exit_code = max(exit_code, exit_code_for(result, args.fail_under))
     if not candidate_view:
         # Hiring teams compare candidates: a ranked CSV and an index page.
         books = write_gradebook(graded, args.out, task.title)

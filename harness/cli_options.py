@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from harness.errors import EXIT_BELOW_THRESHOLD, EXIT_GRADED, EXIT_INPUT_ERROR
+from harness.result import GradeResult
+
 
 def percent(text: str) -> float:
     """argparse type for a percentage in [0, 100]."""
@@ -28,3 +31,12 @@ def claim_name(stem: str, used: set[str]) -> str:
         number += 1
     used.add(candidate)
     return candidate
+
+
+def exit_code_for(result: GradeResult, fail_under: float | None) -> int:
+    """The documented exit code for one graded notebook (a batch takes the maximum)."""
+    if result.status == "input-error":
+        return EXIT_INPUT_ERROR
+    if fail_under is not None and not result.percent >= fail_under:  # NaN is below
+        return EXIT_BELOW_THRESHOLD
+    return EXIT_GRADED
