@@ -16,10 +16,8 @@ from typing import Any
 
 import pytest
 
-from harness.errors import InfrastructureError
 from harness.result import GradeResult
 from harness.sandbox.docker import GRADER_LABEL, ROLE_LABEL, DockerSandbox
-from harness.sandbox.image import docker_client as connect
 from harness.task import Task, load_task
 from tests.adversarial.hostile import KMEANS, MARKER, PLANTED
 
@@ -35,21 +33,8 @@ def fast_task() -> Task:
 
 
 @pytest.fixture(scope="session")
-def engine() -> Iterator[Any]:
-    """The local Docker engine; skip without one (fail under CI=true)."""
-    try:
-        client = connect()
-    except InfrastructureError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="session")
-def sandbox(engine: Any) -> DockerSandbox:
-    return DockerSandbox(engine)
+def sandbox(docker_client: Any) -> DockerSandbox:
+    return DockerSandbox(docker_client)
 
 
 @pytest.fixture(scope="session")
@@ -97,10 +82,10 @@ def planted_files() -> list[str]:
 
 
 @pytest.fixture
-def host_guard(engine: Any) -> Iterator[None]:
+def host_guard(docker_client: Any) -> Iterator[None]:
     """After the test: no planted files, no marked processes, no containers left."""
     before = set(planted_files())
     yield
     assert set(planted_files()) - before == set()
     assert marked_processes() == []
-    assert our_containers(engine) == []
+    assert our_containers(docker_client) == []

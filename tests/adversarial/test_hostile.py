@@ -136,7 +136,7 @@ def test_forged_passes_count_as_failures(
 @pytest.mark.parametrize("hostile", family("secrecy") + (BY_NAME["plant-conftest-and-startup"],),
                          ids=lambda h: h.name)
 def test_nothing_hidden_reaches_the_candidate(
-    hostile: Hostile, tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: Any,
+    hostile: Hostile, tmp_path: Path, capsys: pytest.CaptureFixture[str], docker_client: Any,
     host_guard: None,
 ) -> None:
     """Check mode through the CLI: stdout, stderr, JSON and HTML carry no hidden content."""
@@ -189,7 +189,7 @@ def test_escape_attempts_fail(
 
 @pytest.mark.docker
 def test_batch_keeps_the_solution_intact(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: Any,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], docker_client: Any,
     baselines: dict[str, GradeResult],
 ) -> None:
     """`takehome grade hostile1 solution hostile2`: the solution's result is its own."""
@@ -208,7 +208,7 @@ def test_batch_keeps_the_solution_intact(
     assert solution["status"] == "graded"
     assert solution["percent"] == baselines["solution"].percent
     assert json.loads((out / "always-equal-objects.json").read_text())["percent"] < 50
-    assert our_containers(engine) == []
+    assert our_containers(docker_client) == []
 
 
 def test_catalogue_covers_every_family() -> None:
