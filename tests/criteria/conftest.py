@@ -21,6 +21,10 @@ from harness.extract import split_lines
 from harness.submission import Cell, ExtractedCode, LineOrigin, Notebook, Submission
 
 CellSpec = tuple[str, str]  # (cell_type, source)
+# Builds a Submission through real intake, extraction and authorship.
+RealSubmission = Callable[[list[CellSpec], list[CellSpec]], Submission]
+# Builds a Context from cells, a written-line set and rubric options.
+MakeContext = Callable[..., Context]
 Written = Iterable[tuple[int, int]] | None
 
 
@@ -78,7 +82,7 @@ def make_submission() -> Callable[..., Submission]:
 
 
 @pytest.fixture
-def make_context() -> Callable[..., Context]:
+def make_context() -> MakeContext:
     """Context from cell specs, with criterion options as keyword arguments."""
 
     def make(
@@ -110,7 +114,7 @@ def write_notebook(path: Path, cells: list[CellSpec]) -> Path:
 
 
 @pytest.fixture
-def real_submission(tmp_path: Path) -> Callable[[list[CellSpec], list[CellSpec]], Submission]:
+def real_submission(tmp_path: Path) -> RealSubmission:
     """A Submission built by the real intake, extraction and authorship from two notebooks."""
 
     def make(cells: list[CellSpec], template: list[CellSpec]) -> Submission:

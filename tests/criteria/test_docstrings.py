@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from harness.criteria.base import Context, Criterion
+from harness.criteria.base import Criterion
 from harness.criteria.docstrings import Docstrings, is_meaningful
 from harness.result import Status
-from harness.submission import Submission
+from tests.criteria.conftest import MakeContext
 
-MakeContext = Callable[..., Context]
-RealSubmission = Callable[[list[tuple[str, str]], list[tuple[str, str]]], Submission]
 
 DOCUMENTED = '''def kmeans(points, k):
     """Cluster points into k groups by Lloyd's algorithm."""
@@ -151,18 +147,3 @@ def test_is_meaningful(docstring: str | None, expected: bool) -> None:
 def test_is_a_criterion_named_docstrings() -> None:
     assert isinstance(Docstrings(), Criterion)
     assert Docstrings.name == "docstrings"
-
-
-def test_untouched_template_via_real_authorship_scores_zero(
-    real_submission: RealSubmission,
-) -> None:
-    template = [
-        ("markdown", "# Task"),
-        (
-            "code",
-            "# copied-from: <source>\ndef solve(data):\n"
-            '    """Sort the data."""\n    raise NotImplementedError',
-        ),
-    ]
-    result = Docstrings().evaluate(Context(real_submission(template, template)))
-    assert (result.score, result.status) == (0.0, Status.FAIL)

@@ -1,17 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from harness.criteria.base import Context, Criterion
 from harness.criteria.lint import Lint, LintMessage, PylintTimeout, run_pylint
 from harness.errors import CriterionError, RubricError
 from harness.result import Status
-from harness.submission import Submission
+from tests.criteria.conftest import MakeContext, RealSubmission
 
-MakeContext = Callable[..., Context]
-RealSubmission = Callable[[list[tuple[str, str]], list[tuple[str, str]]], Submission]
 
 TEN_STATEMENTS = "\n".join(f"value_{i} = {i}" for i in range(10))
 
@@ -235,18 +231,3 @@ def test_bad_precomputed_messages_is_a_harness_error(make_context: MakeContext) 
 def test_is_a_criterion_named_lint() -> None:
     assert isinstance(Lint(), Criterion)
     assert Lint.name == "lint"
-
-
-def test_untouched_template_via_real_authorship_scores_zero(
-    real_submission: RealSubmission,
-) -> None:
-    template = [
-        ("markdown", "# Task"),
-        (
-            "code",
-            "# copied-from: <source>\ndef solve(data):\n"
-            '    """Sort the data."""\n    raise NotImplementedError',
-        ),
-    ]
-    result = Lint().evaluate(Context(real_submission(template, template)))
-    assert (result.score, result.status) == (0.0, Status.FAIL)

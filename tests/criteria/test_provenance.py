@@ -1,17 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from harness.criteria.base import Context, Criterion
 from harness.criteria.provenance import Provenance
 from harness.errors import RubricError
 from harness.result import Status
-from harness.submission import Submission
+from tests.criteria.conftest import MakeContext, RealSubmission
 
-MakeContext = Callable[..., Context]
-RealSubmission = Callable[[list[tuple[str, str]], list[tuple[str, str]]], Submission]
 
 OWN = "\n".join(f"value_{i} = {i}" for i in range(8))  # 8 own lines
 
@@ -183,18 +179,3 @@ def test_bad_option_is_a_rubric_error(make_context: MakeContext) -> None:
 def test_is_a_criterion_named_provenance() -> None:
     assert isinstance(Provenance(), Criterion)
     assert Provenance.name == "provenance"
-
-
-def test_untouched_template_via_real_authorship_scores_zero(
-    real_submission: RealSubmission,
-) -> None:
-    template = [
-        ("markdown", "# Task"),
-        (
-            "code",
-            "# copied-from: <source>\ndef solve(data):\n"
-            '    """Sort the data."""\n    raise NotImplementedError',
-        ),
-    ]
-    result = Provenance().evaluate(Context(real_submission(template, template)))
-    assert (result.score, result.status) == (0.0, Status.FAIL)

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from harness.criteria.base import Context, Criterion
+from harness.criteria.base import Criterion
 from harness.criteria.report import Report, find_sections, section_key
 from harness.result import Status
 from harness.submission import Cell, Notebook
+from tests.criteria.conftest import MakeContext
 
-MakeContext = Callable[..., Context]
 
 # 17-18 words each (k-means counts as two); two of them clear the default minimum of 20.
 APPROACH = (
