@@ -20,6 +20,7 @@ from typing import Any
 from harness.criteria import load_criterion
 from harness.criteria.base import Context, Criterion
 from harness.criteria.own_tests import own_test_functions
+from harness.criteria.tests_passed import hidden_skipped
 from harness.errors import CriterionError, HarnessError, InputError, ProtocolError
 from harness.judge.proxy import Candidate, CandidateCallError
 from harness.judge.runner import run_suite
@@ -183,9 +184,7 @@ def grade(
 def _without_hidden(results: dict[str, CriterionResult]) -> dict[str, CriterionResult]:
     """The criterion results as a self-check would have them."""
     return {
-        name: CriterionResult(name, 0.0, Status.SKIPPED,
-                              "Hidden tests run only when the submission is graded.")
-        if name == "hidden_tests" else result
+        name: hidden_skipped(name) if name == "hidden_tests" else result
         for name, result in results.items()
     }
 

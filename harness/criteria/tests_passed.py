@@ -10,12 +10,17 @@ from harness.criteria.base import Context
 from harness.result import CriterionResult, Evidence, Outcome, Status
 
 
+def hidden_skipped(name: str = "hidden_tests") -> CriterionResult:
+    """The hidden-tests result of a self-check: not judged, not counted."""
+    return CriterionResult(
+        name, 0.0, Status.SKIPPED, "Hidden tests run only when the submission is graded."
+    )
+
+
 def _suite_result(name: str, suite: str, context: Context) -> CriterionResult:
     tests = [t for t in context.tests if t.suite == suite]
     if suite == "hidden" and context.mode == "check":
-        return CriterionResult(
-            name, 0.0, Status.SKIPPED, "Hidden tests run only when the submission is graded."
-        )
+        return hidden_skipped(name)
     if not tests:
         return CriterionResult(name, 0.0, Status.FAIL, f"No {suite} tests produced a result.")
     passed = sum(1 for t in tests if t.outcome == Outcome.PASSED)
