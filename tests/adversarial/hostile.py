@@ -68,7 +68,6 @@ class Hostile:
     outputs: tuple[dict[str, Any], ...] = ()  # stored outputs on the attack cells
     raw: Callable[[Path], None] | None = None  # writes a malformed file (input family)
     why: str = ""  # what the attack tries
-    known_gap: str = ""  # non-empty: the harness does not yet defeat this (strict xfail)
 
     def write(self, folder: Path) -> Path:
         """Write the hostile notebook into ``folder``; return its path."""
