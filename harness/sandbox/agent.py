@@ -7,9 +7,14 @@ lines: requests on stdin, replies on its private copy of stdout.
 
 Why the design looks like this:
 
-* The agent makes itself non-dumpable, so candidate code running as the same
-  user cannot open ``/proc/<agent>/fd/1`` and write forged replies into the
-  channel; the kernel's own stdout and stderr go to ``/dev/null``.
+* Only the agent holds the judge channel, and candidate code cannot reach
+  it.  In Docker the agent is the container's PID 1 (no docker-init), so no
+  other process ever holds the container's stdin/stdout pipes; it makes
+  itself non-dumpable before the kernel exists, so candidate code running as
+  the same user cannot open ``/proc/1/fd/*`` (or ``environ``, ``mem``) and
+  read requests or write forged replies; it refuses to run where that cannot
+  be guaranteed.  As PID 1 it also reaps orphaned processes.  The kernel's
+  own stdin, stdout and stderr are ``/dev/null``.
 * The kernel is a real ipykernel driven by nbclient, the same way Jupyter
   runs a notebook.  Calls from the judge run as tiny code cells that invoke a
   shim; the shim turns the return value into plain data (or a handle) and
@@ -35,9 +40,11 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from typing import Any
 
@@ -179,18 +186,41 @@ del __takehome_install
 '''
 
 
-def make_undumpable() -> None:
+PR_SET_DUMPABLE = 4
+PR_GET_DUMPABLE = 3
+
+
+def make_undumpable() -> bool:
     """Hide this process's /proc files from same-user candidate code.
 
     PR_SET_DUMPABLE=0 makes /proc/<pid>/fd, mem and environ root-owned, so
-    the kernel (same uid) cannot write into our stdout.  Best effort: a
-    platform without prctl simply keeps the default.
+    the kernel (same uid) cannot open our stdin or stdout.  Returns whether
+    the flag is now off, read back from the kernel (a platform without
+    prctl, e.g. a candidate's Mac running the local sandbox, returns False).
     """
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+        libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        return int(libc.prctl(PR_GET_DUMPABLE, 0, 0, 0, 0)) == 0
     except (OSError, AttributeError):
-        pass
+        return False
+
+
+def reap_orphans() -> None:
+    """As PID 1, collect every exited process so zombies never pile up.
+
+    Orphans of candidate code (a forked child whose parent exited) are
+    re-parented to PID 1, and a zombie counts against the pids cap until
+    someone waits for it.  Waiting for any child also collects the kernel
+    when it dies; ``subprocess`` then reports it as exited, which is true.
+    """
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            time.sleep(0.5)  # no children yet (or any more)
+        except InterruptedError:
+            continue
 
 
 class Channel:
@@ -528,7 +558,16 @@ class Agent:
 
 
 def main() -> None:
-    make_undumpable()
+    if not make_undumpable() and os.getpid() == 1:
+        # In the container the channel's safety rests on this flag: refuse
+        # to serve rather than serve a channel the kernel could write into.
+        sys.stderr.write("takehome agent: cannot make itself non-dumpable; refusing to run\n")
+        sys.exit(70)
+    if os.getpid() == 1:
+        # PID 1 gets only the signals it handles; candidate code must not be
+        # able to interrupt the agent, and orphans must be reaped.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        threading.Thread(target=reap_orphans, name="reaper", daemon=True).start()
     channel = Channel()
     Agent(channel).serve()
 

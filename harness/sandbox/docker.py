@@ -9,7 +9,8 @@ container: the notebook arrives over stdin, data files as read-only binds.
 Hardening, all by default: no network, non-root user, every capability
 dropped, no-new-privileges, read-only root with size-capped tmpfs for /work
 and /tmp, memory limit with swap off, pids limit, CPU quota, nofile / fsize /
-core ulimits, capped logs, an init process that reaps orphans.  The container
+core ulimits, capped logs, and the agent itself as PID 1 (non-dumpable,
+reaping orphans), so it alone holds the judge channel.  The container
 is created and started (never ``run``, which would try to pull), labelled so
 a crashed grader's leftovers can be found, and always killed and removed.
 """
@@ -88,7 +89,9 @@ def container_config(spec: RunSpec, image: str, run_id: str) -> dict[str, Any]:
         "log_config": LogConfig(
             type=LogConfig.types.JSON, config={"max-size": "1m", "max-file": "1"}
         ),
-        "init": True,
+        # No docker-init: the agent is PID 1, so no other process (one that
+        # candidate code could open through /proc) holds the stdio pipes.
+        "init": False,
         "mounts": mounts,
         "environment": {"HOME": "/tmp", "TAKEHOME_RUN": run_id},
         "labels": {

@@ -69,9 +69,48 @@ def test_started_container_is_hardened(sandbox: DockerSandbox, sessions: list[Se
     assert ulimits["nofile"] == (1024, 1024) and ulimits["core"] == (0, 0)
     assert ulimits["fsize"][0] == LIMITS.file_size_mb * 1024 * 1024
     assert host["LogConfig"]["Config"]["max-size"] == "1m"
-    assert host["Init"] is True
+    # No docker-init: the agent itself is PID 1 and the only holder of the channel.
+    assert not host["Init"]
+    assert attrs["Config"]["Entrypoint"][-1].endswith("agent.py")
     assert attrs["Config"]["Labels"][ROLE_LABEL] == "sandbox"
     assert not [m for m in attrs["Mounts"] if m.get("RW")]
+
+
+def test_agent_as_pid_1_reaps_orphans(sandbox: DockerSandbox, sessions: list[Session]) -> None:
+    """Orphans re-parented to the agent (PID 1) are reaped, not left as zombies."""
+    session, execution = start(
+        sandbox, sessions,
+        "import os, time\n"
+        "for _ in range(10):\n"
+        "    if os.fork() == 0:\n"
+        "        if os.fork() == 0:\n"
+        "            time.sleep(0.2)\n"
+        "            os._exit(0)\n"
+        "        os._exit(0)\n"
+        "while True:\n"
+        "    try:\n        os.wait()\n"
+        "    except ChildProcessError:\n        break\n"
+        "time.sleep(1.5)\n",
+        "def zombies():\n"
+        "    found = []\n"
+        "    for pid in os.listdir('/proc'):\n"
+        "        try:\n"
+        "            stat = open(f'/proc/{pid}/stat').read()\n"
+        "        except (OSError, ValueError):\n            continue\n"
+        "        if stat.rpartition(')')[2].split()[0] == 'Z':\n            found.append(pid)\n"
+        "    return found\n"
+        "def parent_of_agent():\n    return open('/proc/1/cmdline').read()\n"
+        "def signal_agent():\n"
+        "    import signal\n"
+        "    for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
+        "        os.kill(1, sig)\n",
+    )
+    assert execution.status == "ok"
+    assert session.call({"name": "zombies"}, [], {}).value == []
+    # PID 1 gets only signals it handles: candidate code cannot stop the agent.
+    assert session.call({"name": "signal_agent"}, [], {}).status == "ok"
+    assert session.call({"name": "zombies"}, [], {}).status == "ok"
+    assert "agent.py" in session.call({"name": "parent_of_agent"}, [], {}).value
 
 
 def test_container_is_removed_after_close(sandbox: DockerSandbox, docker_client: Any) -> None:
