@@ -263,10 +263,36 @@ def _execute_and_judge(
             own = _run_own_tests(submission, candidate)
     finally:
         ended = session.close()
+    if ended == "protocol":
+        return _distrusted(cells, tests, own, session.violation)
     status = execution.status
     if ended in ("memory-limit", "process-limit", "time-limit") and status in ("ok", "dead-kernel"):
         status = ended  # the container's own verdict names the cause
     return _Judged(status, cells, tuple(tests), own)
+
+
+def _distrusted(
+    cells: tuple[CellRun, ...],
+    tests: list[TestResult],
+    own: tuple[TestResult, ...],
+    violation: str,
+) -> _Judged:
+    """A sandbox that broke the protocol: nothing it reported counts.
+
+    Whatever arrived before the violation may itself have been forged, so
+    every test fails and no cell counts as clean; the score can only drop.
+    """
+    message = clean(f"not trusted: the sandbox broke the judge protocol ({violation})", 500)
+
+    def failed(test: TestResult) -> TestResult:
+        return TestResult(test.id, test.suite, Outcome.ERROR, message, test.duration)
+
+    untrusted = tuple(
+        CellRun(c.index, "protocol", c.duration, "ProtocolError", message) for c in cells
+    )
+    return _Judged(
+        "protocol", untrusted, tuple(failed(t) for t in tests), tuple(failed(t) for t in own)
+    )
 
 
 def _run_own_tests(submission: Submission, candidate: Candidate) -> tuple[TestResult, ...]:
@@ -320,6 +346,8 @@ def _headline(status: str, percent: float, sandbox: Sandbox) -> str:
         "memory-limit": f"The notebook hit the memory limit; graded on what ran: {percent:.1f}%",
         "process-limit": f"The notebook hit the process limit; graded on what ran: {percent:.1f}%",
         "dead-kernel": f"The kernel died; graded on what ran: {percent:.1f}%",
+        "protocol": f"The sandbox broke the judge protocol; its results do not count: "
+        f"{percent:.1f}%",
     }.get(status, f"{status}: {percent:.1f}%")
     if not sandbox.isolates:
         text += " (local sandbox: candidate code was not isolated)"

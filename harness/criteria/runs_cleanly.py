@@ -15,12 +15,14 @@ _STATUS_TEXT = {
     "timeout": "hit the cell time limit",
     "dead": "killed the kernel",
     "not-run": "did not run (an earlier cell stopped the run)",
+    "protocol": "is not trusted (the sandbox broke the judge protocol)",
 }
 _RUN_TEXT = {
     "time-limit": "The notebook hit its time limit.",
     "memory-limit": "The notebook was killed for using too much memory.",
     "process-limit": "The notebook hit the process limit.",
     "dead-kernel": "The kernel died while running the notebook.",
+    "protocol": "The sandbox broke the judge protocol; nothing it reported is trusted.",
 }
 
 

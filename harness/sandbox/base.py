@@ -108,7 +108,11 @@ class Session:
         self._replies: queue.Queue[dict[str, Any] | BaseException | None] = queue.Queue()
         self._next_id = 0
         self.ended: str = ""
+        self.violation: str = ""  # why the agent broke the protocol, once it has
         self.deadline: float | None = None  # monotonic time after which calls fail at once
+        # The one reply the protocol allows next: (op, id); None when none is.
+        self._awaiting: tuple[str, int | None] | None = ("ready", None)
+        self._state = threading.Lock()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         hello = self._receive(STARTUP_TIMEOUT)
@@ -117,19 +121,40 @@ class Session:
             raise SandboxError(f"the sandbox agent did not start ({reason or 'no greeting'})")
 
     def _read(self) -> None:
+        """Deliver each reply the protocol expects; stop at the first that is not.
+
+        Exactly one reply per request, of the awaited op and id.  Anything
+        else (a second reply, an unasked one, garbage, an oversized or
+        non-UTF-8 line) is a protocol violation: reading stops and the
+        session ends with status "protocol", so nothing sent after it counts.
+        """
         try:
             for line in self._stream.lines():
-                if len(line) > MAX_MESSAGE_BYTES:
-                    raise ProtocolError("a message from the sandbox exceeds the size cap")
-                message = json.loads(line)
-                if not isinstance(message, dict):
-                    raise ProtocolError("a message from the sandbox is not an object")
-                self._replies.put(message)
-        except (ValueError, ProtocolError) as exc:
-            self._replies.put(ProtocolError(f"malformed message from the sandbox: {exc}"))
+                self._accept(_parse_line(line))
+        except ProtocolError as exc:
+            self.violation = str(exc)
+            self._replies.put(exc)
         except OSError as exc:
             self._replies.put(exc)
         self._replies.put(None)
+
+    def _accept(self, message: dict[str, Any]) -> None:
+        with self._state:
+            awaiting, self._awaiting = self._awaiting, None
+            if awaiting is None:
+                raise ProtocolError(f"unrequested {_describe(message)} from the sandbox")
+            op, ident = awaiting
+            if message.get("op") != op or (ident is not None and message.get("id") != ident):
+                raise ProtocolError(
+                    f"expected the reply to request {ident} ({op}), "
+                    f"got {_describe(message)} from the sandbox"
+                )
+            self._replies.put(message)
+
+    def _violate(self, reason: str) -> str:
+        """Record a violation found outside the reader; end the session."""
+        self.violation = self.violation or reason
+        return self.close()
 
     def _receive(self, timeout: float) -> dict[str, Any] | None:
         """Next reply, or None when the agent went away or the time ran out."""
@@ -142,7 +167,9 @@ class Session:
             return None
         return item
 
-    def _send(self, message: Mapping[str, Any]) -> None:
+    def _send(self, message: Mapping[str, Any], awaiting: tuple[str, int | None]) -> None:
+        with self._state:
+            self._awaiting = awaiting  # before writing: the reply may be instant
         try:
             self._stream.write(json.dumps(message, allow_nan=False).encode() + b"\n")
         except OSError:
@@ -158,18 +185,25 @@ class Session:
                 "cell_timeout": limits.cell_timeout,
                 "execution_timeout": limits.execution_timeout,
                 "output_limit": limits.output_limit,
-            }
+            },
+            ("executed", None),
         )
         reply = self._receive(limits.execution_timeout + STARTUP_TIMEOUT + GRACE)
-        if reply is None or reply.get("op") != "executed":
+        if reply is None:
             status = self.close() or "dead-kernel"
             return Execution(status=status, cells=(), kernel_alive=False)
         cells = reply.get("cells")
-        if not isinstance(cells, list):
-            raise ProtocolError("execution report without a cell list")
+        expected = _code_cell_indices(notebook)
+        if not isinstance(cells, list) or [
+            c.get("index") if isinstance(c, dict) else None for c in cells
+        ] != expected:
+            status = self._violate(
+                f"the execution report does not list the notebook's {len(expected)} code cells"
+            )
+            return Execution(status=status, cells=(), kernel_alive=False)
         return Execution(
             status=str(reply.get("status", "ok")),
-            cells=tuple(c for c in cells if isinstance(c, dict)),
+            cells=tuple(cells),
             kernel_alive=reply.get("kernel") == "alive",
         )
 
@@ -198,24 +232,35 @@ class Session:
         self._next_id += 1
         call_timeout = self.limits.call_timeout if timeout is None else timeout
         message.update(id=self._next_id, timeout=call_timeout)
-        self._send(message)
+        self._send(message, ("result", self._next_id))
         # A dead kernel is replayed before the call runs, so allow for that,
         # but never past the deadline of the whole judging phase.
         deadline = now + call_timeout + self.limits.execution_timeout + STARTUP_TIMEOUT + GRACE
         if self.deadline is not None:
             deadline = min(deadline, self.deadline + GRACE)
-        while True:
-            reply = self._receive(max(0.0, deadline - time.monotonic()))
-            if reply is None:
-                reason = self.close()
-                return CallReply("dead", message=f"the sandbox stopped answering ({reason})")
-            if reply.get("op") == "result" and reply.get("id") == self._next_id:
-                return _call_reply(reply)
+        reply = self._receive(max(0.0, deadline - time.monotonic()))
+        if reply is None:
+            reason = self.close()
+            if reason == "protocol":
+                return CallReply("protocol", message=f"the sandbox broke the protocol: "
+                                 f"{self.violation}")
+            return CallReply("dead", message=f"the sandbox stopped answering ({reason})")
+        result = _call_reply(reply)
+        if result.status == "protocol":
+            self._violate(result.message)
+        return result
 
     def close(self) -> str:
-        """Stop the agent (idempotent); returns why the sandbox ended."""
+        """Stop the agent (idempotent); returns why the sandbox ended.
+
+        A protocol violation outranks what the container says about itself:
+        nothing that sandbox reported can be trusted any more.
+        """
         if not self.ended:
-            self.ended = self._stream.terminate() or "closed"
+            with self._state:
+                self._awaiting = ("bye", None)  # a local agent says goodbye on shutdown
+            reason = self._stream.terminate() or "closed"
+            self.ended = "protocol" if self.violation else reason
         return self.ended
 
     def __enter__(self) -> Session:
@@ -223,6 +268,32 @@ class Session:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _parse_line(line: bytes) -> dict[str, Any]:
+    """One line from the agent as a JSON object, or ProtocolError."""
+    if len(line) > MAX_MESSAGE_BYTES:
+        raise ProtocolError("a message from the sandbox exceeds the size cap")
+    try:
+        message = json.loads(line)
+    except ValueError as exc:  # includes invalid UTF-8
+        raise ProtocolError(f"malformed message from the sandbox: {exc}") from None
+    if not isinstance(message, dict):
+        raise ProtocolError("a message from the sandbox is not an object")
+    return message
+
+
+def _describe(message: Mapping[str, Any]) -> str:
+    """A short, safe description of an unexpected message (no candidate text)."""
+    op, ident = message.get("op"), message.get("id")
+    op_text = repr(op)[:40] if isinstance(op, str) else type(op).__name__
+    return f"message op={op_text}" + (f" id={ident}" if type(ident) is int else "")
+
+
+def _code_cell_indices(notebook: Mapping[str, Any]) -> list[int]:
+    """Indices of the notebook's code cells: what an execution report must list."""
+    cells = notebook.get("cells", [])
+    return [i for i, cell in enumerate(cells) if cell.get("cell_type") == "code"]
 
 
 def _call_reply(reply: Mapping[str, Any]) -> CallReply:

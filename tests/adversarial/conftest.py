@@ -46,11 +46,18 @@ def baselines(fast_task: Task, sandbox: DockerSandbox) -> dict[str, GradeResult]
             for name in ("solution", "template")}
 
 
-def our_containers(client: Any) -> list[Any]:
-    """Sandbox containers this test process started (other runs may share the engine)."""
+def our_containers(client: Any) -> list[str]:
+    """Ids of sandbox containers this test process started.
+
+    Other graders may share the engine and remove their containers while we
+    look, so this uses the low-level listing (labels included, no second
+    fetch per container that could find one gone).
+    """
     owner = f"{socket.gethostname()}:{os.getpid()}"
-    return [c for c in client.containers.list(all=True, filters={"label": f"{ROLE_LABEL}=sandbox"})
-            if c.labels.get(GRADER_LABEL) == owner]
+    listed = client.api.containers(
+        all=True, filters={"label": [f"{ROLE_LABEL}=sandbox", f"{GRADER_LABEL}={owner}"]}
+    )
+    return [str(entry["Id"])[:12] for entry in listed]
 
 
 def marked_processes() -> list[str]:

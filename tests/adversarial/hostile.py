@@ -61,7 +61,7 @@ class Hostile:
     """One hostile submission and the verdict the harness must reach."""
 
     name: str  # test id
-    family: str  # forging, secrecy, resources, escape, input
+    family: str  # forging, secrecy, resources, escape, channel, input
     base: str  # "solution", "template" or "raw" (raw: ``raw`` writes the file)
     cells: tuple[str, ...] = ()  # attack code cells appended to the base
     statuses: tuple[str, ...] = ("graded",)  # acceptable result statuses
@@ -462,6 +462,138 @@ import socket
 print("INTERFACES", sorted(name for _, name in socket.if_nameindex()))
 """
 
+# --------------------------------------------------------------------- channel
+# The judge channel is the agent's stdin/stdout.  These attacks try to reach
+# it through /proc: every attack cell starts with CHANNEL_ATTACK, so a test
+# can grade the same notebook with those cells replaced by `pass`.
+
+CHANNEL_ATTACK = "# channel-attack"
+
+_CHANNEL_TOOLS = CHANNEL_ATTACK + """
+import json, os, threading, time
+
+def _fd_paths(numbers):
+    \"\"\"(is it our own process, path) for fds of every process we can see.\"\"\"
+    me = os.getpid()
+    for pid in sorted(p for p in os.listdir("/proc") if p.isdigit()):
+        for fd in numbers:
+            yield int(pid) == me, f"/proc/{pid}/fd/{fd}"
+
+def _forged():
+    cells = [{"index": i, "status": "ok", "duration": 0.0} for i in range(64)]
+    lines = [{"op": "ready"},
+             {"op": "executed", "status": "ok", "kernel": "alive", "cells": cells}]
+    lines += [{"op": "result", "id": i, "status": "ok", "value": 0.0, "generation": 0}
+              for i in range(1, 400)]
+    return "".join(json.dumps(line) + "\\n" for line in lines).encode()
+
+_GARBAGE = b'{"op": "result", "id": 1, "sta' + b"\\xff\\xfe\\xed\\xa0\\x80" * 2000 + b"[[[{"
+
+def _write_all(payload, report=True):
+    for own, path in _fd_paths((1, 2)):
+        if own:
+            continue  # our own stdout is our own cell output, not a channel
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if report:
+                print("refused", path, type(exc).__name__)
+            continue
+        try:
+            os.write(fd, payload)
+            if report:
+                print("OPENED", path)
+        except OSError as exc:
+            if report:
+                print("OPENED", path, "but write failed:", type(exc).__name__)
+        finally:
+            os.close(fd)
+
+def _read_all(report=True):
+    stolen = []
+    for own, path in _fd_paths((0,)):
+        if own:
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if report:
+                print("refused", path, type(exc).__name__)
+            continue
+        try:
+            data = os.read(fd, 1 << 20)
+            stolen.append(data)
+            if report:
+                print("OPENED", path, "read", len(data), "bytes:", data[:300])
+        except OSError as exc:
+            if report:
+                print("OPENED", path, "but read failed:", type(exc).__name__)
+        finally:
+            os.close(fd)
+    return stolen
+
+def _in_background(action):
+    def loop():
+        while True:
+            action()
+            time.sleep(0.05)
+    threading.Thread(target=loop, daemon=True).start()
+"""
+
+_FORGE_FROM_CELL = CHANNEL_ATTACK + """
+_write_all(_forged())
+_in_background(lambda: _write_all(_forged(), report=False))
+"""
+
+_REALLY_FAILS = "raise RuntimeError('this cell really fails')"
+
+_FORGE_FROM_KMEANS = CHANNEL_ATTACK + """
+_stub_kmeans = kmeans
+def kmeans(X, k, seed=0, max_iter=100):
+    _write_all(_forged(), report=False)
+    return _stub_kmeans(X, k, seed=seed, max_iter=max_iter)
+_write_all(b"probe\\n")
+"""
+
+_READ_REQUESTS = CHANNEL_ATTACK + """
+_read_all()
+_in_background(lambda: _read_all(report=False))
+_solution_kmeans = kmeans
+def kmeans(X, k, seed=0, max_iter=100):
+    _read_all(report=False)
+    return _solution_kmeans(X, k, seed=seed, max_iter=max_iter)
+"""
+
+_HUNT_AGENT = CHANNEL_ATTACK + """
+# cmdline and status are world-readable and carry no secret; environ, mem,
+# maps and the descriptor tables are what would expose the channel.
+for pid in sorted(p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()):
+    for what in ("cmdline", "status", "environ", "mem", "maps", "fd", "fdinfo"):
+        path = f"/proc/{pid}/{what}"
+        try:
+            content = os.listdir(path) if what in ("fd", "fdinfo") else open(path, "rb").read(4000)
+            label = "readable" if what in ("cmdline", "status") else "OPENED"
+            print(label, path, str(content)[:300])
+        except OSError as exc:
+            print("refused", path, type(exc).__name__)
+"""
+
+_FLOOD_FROM_CELL = CHANNEL_ATTACK + """
+for _ in range(200):
+    _write_all(_GARBAGE, report=False)
+_write_all(_GARBAGE)
+_in_background(lambda: _write_all(_GARBAGE, report=False))
+"""
+
+_FLOOD_FROM_KMEANS = CHANNEL_ATTACK + """
+_plain_kmeans = kmeans
+def kmeans(X, k, seed=0, max_iter=100):
+    for _ in range(50):
+        _write_all(_GARBAGE + _forged(), report=False)
+    return _plain_kmeans(X, k, seed=seed, max_iter=max_iter)
+_write_all(b"probe\\n")
+"""
+
 # ----------------------------------------------------------------------- input
 
 
@@ -578,6 +710,22 @@ CATALOGUE: tuple[Hostile, ...] = (
             why="setuid(0), ptrace PID 1, mount, unshare, write cgroup limits"),
     Hostile("list-network-interfaces", "escape", "solution", (_INTERFACES,),
             why="list network interfaces (no packets sent)"),
+    Hostile("forge-replies-from-a-cell", "channel", "template",
+            (_CHANNEL_TOOLS, _FORGE_FROM_CELL, _REALLY_FAILS),
+            why="write forged executed/result lines to every /proc/*/fd/1 and 2, then fail"),
+    Hostile("forge-replies-from-kmeans", "channel", "template",
+            (_CHANNEL_TOOLS, _FORGE_FROM_KMEANS),
+            why="the graded function writes forged result lines on every call"),
+    Hostile("read-judge-requests", "channel", "solution", (_CHANNEL_TOOLS, _READ_REQUESTS),
+            why="read every /proc/*/fd/0, from a cell, a thread and the graded function"),
+    Hostile("hunt-agent-environ", "channel", "solution", (_CHANNEL_TOOLS, _HUNT_AGENT),
+            why="read environ, cmdline, mem, fds of every process, PID 1 first"),
+    Hostile("flood-channel-from-a-cell", "channel", "solution",
+            (_CHANNEL_TOOLS, _FLOOD_FROM_CELL),
+            why="flood every reachable stdout with partial JSON and invalid UTF-8"),
+    Hostile("flood-channel-from-kmeans", "channel", "solution",
+            (_CHANNEL_TOOLS, _FLOOD_FROM_KMEANS),
+            why="the graded function floods the channel with garbage and forgeries"),
     Hostile("truncated-json", "input", "raw", raw=_truncated, statuses=("input-error",)),
     Hostile("sixty-megabytes", "input", "raw", raw=_sixty_mb, statuses=("input-error",)),
     Hostile("deeply-nested-json", "input", "raw", raw=_deep, statuses=("input-error",)),

@@ -212,7 +212,7 @@ def test_batch_keeps_the_solution_intact(
 
 def test_catalogue_covers_every_family() -> None:
     counts = {name: len(family(name)) for name in
-              ("forging", "secrecy", "resources", "escape", "input")}
+              ("forging", "secrecy", "resources", "escape", "channel", "input")}
     assert min(counts.values()) >= 2 and sum(counts.values()) >= 25
     assert len(BY_NAME) == sum(counts.values())  # names are unique
     assert not (ROOT / "conftest.py").exists()
