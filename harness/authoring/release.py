@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from harness.authoring.master import refresh
+from harness.authoring.master import out_of_date, stale_message
 from harness.errors import TaskError
 from harness.task import Task, load_task
 
@@ -59,7 +59,9 @@ def release_task(task_dir: str | Path, out: str | Path) -> Path:
     Refuses (TaskError, nothing written) when hidden content would ship or
     the target already exists.
     """
-    generated = refresh(Path(task_dir))
+    generated, stale = out_of_date(Path(task_dir))
+    if stale:
+        raise TaskError(f"{task_dir}: release refused: {stale_message(Path(task_dir), stale)}")
     task = load_task(task_dir)
     files = bundle_files(task)
     secrets = collect_secrets(task, generated.secret_lines if generated else None)

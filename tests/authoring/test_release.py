@@ -99,6 +99,7 @@ def test_leaky_master_is_refused_and_nothing_written(task_copy: Callable[[str], 
     hidden = next(c for c in master.cells if "hidden" in c.metadata.get("tags", []))
     master.cells.insert(5, nbformat.v4.new_code_cell(hidden.source))  # copied into public
     nbformat.write(master, task_dir / "master.ipynb")
+    assert task_cli("task", "generate", str(task_dir)) == 0
     out = tmp_path / "dist"
     with pytest.raises(TaskError) as info:
         release_task(task_dir, out)
@@ -119,4 +120,17 @@ def test_hidden_test_copied_into_public_tests_is_refused(task_copy: Callable[[st
                       encoding="utf-8")
     with pytest.raises(TaskError, match="names hidden test test_k_one_gives_the_mean"):
         release_task(task_dir, tmp_path / "dist")
+    assert not (tmp_path / "dist").exists()
+
+
+def test_release_refuses_notebooks_out_of_date_with_the_master(
+        task_copy: Callable[[str], Path], tmp_path: Path) -> None:
+    task_dir = task_copy("wrangling")
+    master = nbformat.read(task_dir / "master.ipynb", as_version=4)
+    master.cells.append(nbformat.v4.new_markdown_cell("A new closing note."))
+    nbformat.write(master, task_dir / "master.ipynb")
+    before = (task_dir / "template.ipynb").read_bytes()
+    with pytest.raises(TaskError, match=r"out of date .* run: takehome task generate"):
+        release_task(task_dir, tmp_path / "dist")
+    assert (task_dir / "template.ipynb").read_bytes() == before  # release never rewrites
     assert not (tmp_path / "dist").exists()
