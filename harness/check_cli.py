@@ -10,16 +10,78 @@ saved, with one short line per check.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness.cli_options import exit_code_for
 from harness.result import GradeResult
 from harness.sandbox.base import Sandbox
 from harness.task import Task
+from harness.watch import Signature, signature
 
 Say = Callable[[str], None]
+
+# Modules the check needs only after the notebook has run (the judge's numpy and
+# pytest, the report templates): loaded in a thread while the sandbox starts the
+# kernel and runs the notebook, instead of before it (bench/check_bench.py).
+WARM_MODULES = ("harness.judge.proxy", "harness.judge.runner", "harness.report.html")
+
+
+def _load_in_background(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` in a daemon thread; an import error surfaces later, where used."""
+    def load() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                return  # the real import, on the main thread, reports it
+
+    threading.Thread(target=load, name="takehome-warm-imports", daemon=True).start()
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One notebook, its task and sandbox: checked once, or again on each save."""
+
+    notebook: Path
+    task: Task
+    sandbox: Sandbox
+    args: argparse.Namespace
+
+    def once(self, say: Say, previous: float | None = None) -> tuple[GradeResult, int]:
+        """Check, write the reports, print the table (first time) or one line (re-checks)."""
+        from harness.pipeline import grade
+        from harness.report import write_reports
+        from harness.report.terminal import one_line_summary, summary_table
+
+        args = self.args
+        result = grade(self.notebook, self.task, mode="check", sandbox=self.sandbox,
+                       rubric=args.rubric, progress=say)
+        paths = write_reports(result, args.out, self.notebook.stem or "notebook",
+                              formats=args.formats, candidate_view=True)
+        if previous is None:
+            print(summary_table(result, paths), flush=True)
+        else:
+            print(one_line_summary(result, previous), flush=True)
+        return result, exit_code_for(result, args.fail_under)
+
+    def watch(self, last: Signature, percent: float, code: int) -> int:
+        """Re-check on every save after ``last`` until Ctrl-C; the last check's exit code."""
+        from harness.watch import wait_for_save
+
+        print(f"watching {self.notebook}: save it to check again (Ctrl-C to stop)", flush=True)
+        try:
+            while True:
+                last = wait_for_save(self.notebook, last)
+                result, code = self.once(lambda message: None, previous=percent)
+                percent = result.percent
+        except KeyboardInterrupt:
+            print("stopped watching", flush=True)
+        return code
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -27,53 +89,15 @@ def run_check(args: argparse.Namespace) -> int:
     from harness.sandbox import choose_sandbox
     from harness.task import load_task
 
-    notebook: Path = args.notebooks[0]
-    task = load_task(args.task)
-    sandbox = choose_sandbox(args.sandbox)
+    _load_in_background(WARM_MODULES)
+    check = _Check(args.notebooks[0], load_task(args.task), choose_sandbox(args.sandbox), args)
     say: Say = (lambda message: None) if args.quiet else (
         lambda message: print(message, file=sys.stderr))
-    if not sandbox.isolates:
+    if not check.sandbox.isolates:
         why = ("no Docker engine answered, so " if args.sandbox == "auto" else "")
         print(f"note: {why}the check runs in the local sandbox, which does not isolate: "
               "your notebook runs on this machine (start Docker to check in the grader's "
               "sandbox)", file=sys.stderr)
-    result, code = _check_once(notebook, task, sandbox, args, say, table=True)
-    if not args.watch:
-        return code
-    return _watch(notebook, task, sandbox, args, result.percent, code)
-
-
-def _check_once(notebook: Path, task: Task, sandbox: Sandbox, args: argparse.Namespace,
-                say: Say, *, table: bool, previous: float | None = None,
-                ) -> tuple[GradeResult, int]:
-    from harness.pipeline import grade
-    from harness.report import write_reports
-    from harness.report.terminal import one_line_summary, summary_table
-
-    result = grade(notebook, task, mode="check", sandbox=sandbox, rubric=args.rubric,
-                   progress=say)
-    stem = notebook.stem or "notebook"
-    paths = write_reports(result, args.out, stem, formats=args.formats, candidate_view=True)
-    if table:
-        print(summary_table(result, paths), flush=True)
-    else:
-        print(one_line_summary(result, previous), flush=True)
-    return result, exit_code_for(result, args.fail_under)
-
-
-def _watch(notebook: Path, task: Task, sandbox: Sandbox, args: argparse.Namespace,
-           percent: float, code: int) -> int:
-    """Re-check on every save until Ctrl-C; the exit code of the last check."""
-    from harness.watch import signature, wait_for_save
-
-    print(f"watching {notebook}: save it to check again (Ctrl-C to stop)", flush=True)
-    last = signature(notebook)
-    try:
-        while True:
-            last = wait_for_save(notebook, last)
-            result, code = _check_once(notebook, task, sandbox, args, lambda message: None,
-                                       table=False, previous=percent)
-            percent = result.percent
-    except KeyboardInterrupt:
-        print("stopped watching", flush=True)
-    return code
+    before = signature(check.notebook)  # a save during the first check counts as a change
+    result, code = check.once(say)
+    return check.watch(before, result.percent, code) if args.watch else code

@@ -33,19 +33,21 @@ def summary_table(result: GradeResult, report_paths: Sequence[object] = ()) -> s
     criteria, percent = _visible(result)
     rows = [(c.result.id, f"{c.points:g}/{c.max_points:g}", _STATUS_MARK[c.result.status],
              _advice(c, result.tests)) for c in criteria]
-    name_width = max([len("criterion"), *(len(r[0]) for r in rows)])
-    points_width = max([len("points"), *(len(r[1]) for r in rows)])
+    widths = (max([len("criterion"), *(len(r[0]) for r in rows)]),
+              max([len("points"), *(len(r[1]) for r in rows)]), 7)
+
+    def row(name: str, points: str, status: str, advice: str) -> str:
+        return (f"  {name:<{widths[0]}}  {points:>{widths[1]}}  {status:<{widths[2]}}  "
+                f"{advice}").rstrip()
+
     lines = [f"{clean(result.notebook, 200)}: {percent:.1f}% [{result.status}] "
              f"({result.sandbox} sandbox)",
-             f"  {'criterion':<{name_width}}  {'points':>{points_width}}  {'status':<7}  "
-             "first thing to fix"]
-    indent = " " * (2 + name_width + 2 + points_width + 2 + 7 + 2)
+             row("criterion", "points", "status", "first thing to fix")]
     for name, points, status, advice in rows:
         first, *more = advice or ["-"]
-        lines.append(f"  {name:<{name_width}}  {points:>{points_width}}  {status:<7}  {first}")
-        lines += [indent + line for line in more]
-    for path in report_paths:
-        lines.append(f"report: {path}")
+        lines.append(row(name, points, status, first))
+        lines += [row("", "", "", line) for line in more]
+    lines += [f"report: {path}" for path in report_paths]
     return "\n".join(lines)
 
 
@@ -88,7 +90,9 @@ def _located(evidence: Evidence) -> str:
     if evidence.cell is None:
         return evidence.message
     where = f"cell {evidence.cell}" + (f" line {evidence.line}" if evidence.line else "")
-    return evidence.message if evidence.message.startswith(where) else f"{where}: {evidence.message}"
+    if evidence.message.startswith(where):
+        return evidence.message
+    return f"{where}: {evidence.message}"
 
 
 def _one_line(text: str) -> str:
