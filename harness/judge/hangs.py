@@ -70,5 +70,7 @@ class HangBudget:
 
     def refusal(self, label: str) -> str:
         """Why a call was not made (the test's failure message)."""
-        return (f"{label}() was not called: it hung before and the time shared by calls "
-                f"after a hang ({self.call_timeout:g} s) is used up")
+        who = ("another of the notebook's own tests hung (they count as one function "
+               "here)" if hang_key(label) == OWN_TESTS else "it hung before")
+        return (f"{label}() was not called: {who} and the time shared by calls after a "
+                f"hang ({self.call_timeout:g} s) is used up")

@@ -86,3 +86,9 @@ def test_an_answer_clears_a_function_and_own_tests_count_as_one() -> None:
     assert budget.remaining == 0
     assert budget.limit_for("inertia") is None
     assert budget.limit_for("kmeans") == budget.limit_for(OWN_TESTS) == PROBE_SECONDS
+
+
+def test_a_refused_own_test_says_the_group_hung() -> None:
+    budget = HangBudget(call_timeout=LIMIT)
+    assert "another of the notebook's own tests hung" in budget.refusal("test_inertia")
+    assert "kmeans() was not called: it hung before" in budget.refusal("kmeans")
