@@ -20,8 +20,9 @@ from pathlib import Path
 from harness.cli_options import exit_code_for
 from harness.result import GradeResult
 from harness.sandbox.base import Sandbox
-from harness.task import Task
-from harness.watch import Signature, signature
+from harness.errors import HarnessError
+from harness.task import Task, load_task
+from harness.watch import Signature, signature, wait_for_save
 
 Say = Callable[[str], None]
 
@@ -70,14 +71,21 @@ class _Check:
         return result, exit_code_for(result, args.fail_under)
 
     def watch(self, last: Signature, percent: float, code: int) -> int:
-        """Re-check on every save after ``last`` until Ctrl-C; the last check's exit code."""
-        from harness.watch import wait_for_save
+        """Re-check on every save after ``last`` until Ctrl-C; the last check's exit code.
 
+        A harness error in one re-check (the task folder edited into a broken
+        state, say) is printed and the watch goes on: the next save may fix it.
+        """
         print(f"watching {self.notebook}: save it to check again (Ctrl-C to stop)", flush=True)
         try:
             while True:
                 last = wait_for_save(self.notebook, last)
-                result, code = self.once(lambda message: None, previous=percent)
+                try:
+                    result, code = self.once(lambda message: None, previous=percent)
+                except HarnessError as exc:
+                    print(f"takehome: error: {exc}", file=sys.stderr, flush=True)
+                    code = exc.exit_code
+                    continue
                 percent = result.percent
         except KeyboardInterrupt:
             print("stopped watching", flush=True)
@@ -87,7 +95,6 @@ class _Check:
 def run_check(args: argparse.Namespace) -> int:
     """Check one notebook (or keep checking it with ``--watch``); the exit code."""
     from harness.sandbox import choose_sandbox
-    from harness.task import load_task
 
     _load_in_background(WARM_MODULES)
     check = _Check(args.notebooks[0], load_task(args.task), choose_sandbox(args.sandbox), args)
