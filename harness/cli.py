@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="self-check one notebook with the public tests only (candidates)")
     check.add_argument("notebooks", nargs=1, type=Path, metavar="NOTEBOOK")
     add_grading_options(check, "auto")
+    check.add_argument("--watch", action="store_true",
+                       help="check again each time the notebook is saved (Ctrl-C to stop)")
 
     image = commands.add_parser("image", help="manage the sandbox Docker image")
     image_commands = image.add_subparsers(dest="image_command", required=True, metavar="ACTION")
@@ -93,7 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command in ("grade", "check"):
+        if args.command == "check":
+            from harness.check_cli import run_check
+
+            return run_check(args)
+        if args.command == "grade":
             return _grade_command(args)
         if args.command == "image":
             return _image_command(args)

@@ -15,15 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.criteria import load_criterion
 from harness.criteria.base import Context, Criterion
 from harness.criteria.own_tests import own_test_functions
 from harness.criteria.tests_passed import hidden_skipped
 from harness.errors import CriterionError, HarnessError, InputError, ProtocolError
-from harness.judge.proxy import Candidate, CandidateCallError
-from harness.judge.runner import run_suite
 from harness.result import (
     CandidateScore,
     CellRun,
@@ -41,6 +39,9 @@ from harness.scoring import score
 from harness.submission import Submission
 from harness.task import Task, load_task
 from harness.text import clean
+
+if TYPE_CHECKING:
+    from harness.judge.proxy import Candidate
 
 MODES = ("grade", "check")
 MAX_OWN_TESTS = 50
@@ -251,6 +252,11 @@ def _execute_and_judge(
         with timer.phase("execution"):
             execution = session.execute(submission.notebook.nb_json)
         cells = tuple(_cell_run(c) for c in execution.cells)
+        # The judge (numpy, pytest) is imported here, after the notebook ran:
+        # a caller may load it in the background meanwhile (check_cli does).
+        from harness.judge.proxy import Candidate
+        from harness.judge.runner import run_suite
+
         candidate = Candidate(session, task.limits.call_timeout)
         session.deadline = time.monotonic() + task.limits.judge_timeout
         tests: list[TestResult] = []
@@ -297,6 +303,8 @@ def _distrusted(
 
 def _run_own_tests(submission: Submission, candidate: Candidate) -> tuple[TestResult, ...]:
     """Call each ``test_*`` function the candidate wrote, in the sandbox."""
+    from harness.judge.proxy import CandidateCallError
+
     results = []
     for name, _cell, _line in own_test_functions(submission)[:MAX_OWN_TESTS]:
         started = time.perf_counter()

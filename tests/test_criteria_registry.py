@@ -37,11 +37,14 @@ def fake_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
                            ("needs_arguments", "NeedsArguments"), ("missing", "Missing")]
     ]
     monkeypatch.setattr(registry, "entry_points", lambda group: plugins)
-    registry.load_criterion.cache_clear()
-    registry.available_criteria.cache_clear()
+    _clear_caches()
     yield
-    registry.load_criterion.cache_clear()
-    registry.available_criteria.cache_clear()
+    _clear_caches()
+
+
+def _clear_caches() -> None:
+    for cached in (registry.load_criterion, registry.available_criteria, registry._registered):
+        cached.cache_clear()
 
 
 def test_builtins_are_registered_by_entry_point() -> None:

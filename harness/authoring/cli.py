@@ -1,4 +1,4 @@
-"""``takehome task new|validate|release``: parse, call one function, print.
+"""``takehome task new|generate|validate|release``: parse, call one function, print.
 
 harness/cli.py hooks this in with ``register(commands)`` in ``build_parser``
 and ``if args.command == "task": return run(args)`` in ``main``.
@@ -17,12 +17,15 @@ from harness.sandbox import CHOICES
 
 def register(subparsers: Any) -> None:
     """Add the ``task`` command and its actions to the top-level subparsers."""
-    task = subparsers.add_parser("task", help="author tasks: new, validate, release")
+    task = subparsers.add_parser("task", help="author tasks: new, generate, validate, release")
     actions = task.add_subparsers(dest="task_command", required=True, metavar="ACTION")
     new = actions.add_parser("new", help="scaffold a task folder from an example master notebook")
     new.add_argument("name", help="task name (folder name), e.g. churn")
     new.add_argument("--dir", type=Path, default=Path("tasks"),
                      help="parent folder (default: tasks/)")
+    generate = actions.add_parser(
+        "generate", help="write template.ipynb and solution.ipynb from the master notebook")
+    generate.add_argument("task_dirs", nargs="+", type=Path, metavar="TASK_DIR")
     validate = actions.add_parser(
         "validate", help="check that the solution passes, the template fails, tests collect")
     validate.add_argument("task_dirs", nargs="+", type=Path, metavar="TASK_DIR")
@@ -44,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"created {folder}; edit {folder / 'master.ipynb'}, then run: "
               f"takehome task validate {folder}")
         return EXIT_GRADED
+    if args.task_command == "generate":
+        return _generate(args.task_dirs)
     if args.task_command == "validate":
         return _validate(args)
     if args.task_command == "release":
@@ -53,6 +58,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"released {folder} and {folder.with_suffix('.zip')}")
         return EXIT_GRADED
     return EXIT_INPUT_ERROR
+
+
+def _generate(task_dirs: list[Path]) -> int:
+    from harness.authoring.master import generate_files, master_files
+
+    for folder in task_dirs:
+        files = master_files(folder)
+        if files is None:
+            print(f"{folder}: no master notebook in task.toml; template and solution "
+                  "are edited by hand")
+            continue
+        generate_files(files.master, files.template, files.solution)
+        print(f"{folder}: wrote {files.template.name} and {files.solution.name} "
+              f"from {files.master.name}")
+    return EXIT_GRADED
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -43,6 +43,7 @@ HIDDEN = "hidden"
 SOLUTION_ONLY = "solution-only"
 TEMPLATE_ONLY = "template-only"
 REPORT = "report"
+ATTRIBUTION_ID = "attribution"  # the id of the appended attribution cell
 _LINE_TAGS = {
     "### HIDDEN": HIDDEN,
     "### SOLUTION ONLY": SOLUTION_ONLY,
@@ -127,27 +128,47 @@ def split(master: Any, origin: str = "master notebook") -> Generated:
             secrets.extend(solution_source.splitlines())
         else:
             secrets.extend(region_lines)
+        cell_id = _cell_id(cell, index)
         if TEMPLATE_ONLY not in tags:
-            solution.cells.append(_clean_cell(cell, solution_source))
+            solution.cells.append(_clean_cell(cell, solution_source, cell_id))
         if not tags & {HIDDEN, SOLUTION_ONLY}:
-            template.cells.append(_clean_cell(cell, template_source))
+            template.cells.append(_clean_cell(cell, template_source, cell_id))
     if not has_attribution:
         for nb in (template, solution):
-            nb.cells.append(nbformat.v4.new_markdown_cell(ATTRIBUTION))
+            nb.cells.append(nbformat.v4.new_markdown_cell(ATTRIBUTION, id=ATTRIBUTION_ID))
     kept = {s.strip() for s in secrets} - stub_lines
     return Generated(template, solution, tuple(sorted(line for line in kept if line)))
 
 
 def generate_files(master_path: Path, template_path: Path, solution_path: Path) -> Generated:
     """Read a master notebook, write template and solution next to it."""
+    result = split(read_master(master_path), str(master_path))
+    template_path.write_bytes(notebook_bytes(result.template))
+    solution_path.write_bytes(notebook_bytes(result.solution))
+    return result
+
+
+def read_master(master_path: Path) -> Any:
+    """The master notebook, or a TaskError that names the file."""
     try:
-        master = nbformat.read(master_path, as_version=4)
+        return nbformat.read(master_path, as_version=4)
     except (OSError, ValueError) as exc:
         raise TaskError(f"{master_path}: cannot read the master notebook: {exc}") from exc
-    result = split(master, str(master_path))
-    nbformat.write(result.template, template_path)
-    nbformat.write(result.solution, solution_path)
-    return result
+
+
+def notebook_bytes(nb: Any) -> bytes:
+    """The file content of a generated notebook: the same notebook, the same bytes."""
+    return (nbformat.writes(nb) + "\n").encode("utf-8")
+
+
+def _cell_id(cell: Any, index: int) -> str:
+    """The master cell's own id (stable across edits of other cells), else its position.
+
+    nbformat would draw a random id for each new cell, and every generation
+    would then rewrite both committed notebooks.
+    """
+    own = cell.get("id")
+    return str(own) if isinstance(own, str) and own else f"cell-{index}"
 
 
 def _tags_and_source(cell: Any) -> tuple[set[str], str]:
@@ -161,8 +182,8 @@ def _tags_and_source(cell: Any) -> tuple[set[str], str]:
     return tags, source
 
 
-def _clean_cell(cell: Any, source: str) -> Any:
-    """A fresh cell of the same kind: no outputs, no marker tags."""
+def _clean_cell(cell: Any, source: str, cell_id: str) -> Any:
+    """A fresh cell of the same kind: no outputs, no marker tags, the given id."""
     metadata = copy.deepcopy(dict(cell.get("metadata", {})))
     tags = [t for t in metadata.get("tags", []) if t not in _MARKER_TAGS]
     if tags:
@@ -170,10 +191,10 @@ def _clean_cell(cell: Any, source: str) -> Any:
     else:
         metadata.pop("tags", None)
     if cell.cell_type == "code":
-        return nbformat.v4.new_code_cell(source, metadata=metadata)
+        return nbformat.v4.new_code_cell(source, metadata=metadata, id=cell_id)
     if cell.cell_type == "markdown":
-        return nbformat.v4.new_markdown_cell(source, metadata=metadata)
-    return nbformat.v4.new_raw_cell(source, metadata=metadata)
+        return nbformat.v4.new_markdown_cell(source, metadata=metadata, id=cell_id)
+    return nbformat.v4.new_raw_cell(source, metadata=metadata, id=cell_id)
 
 
 def _first_heading(source: str) -> str:
@@ -266,12 +287,17 @@ def _drop_comments_after_signature(header: list[str]) -> list[str]:
     return header
 
 
-def refresh(task_dir: Path) -> Generated | None:
-    """Regenerate template and solution when task.toml names a master notebook.
+@dataclass(frozen=True)
+class MasterFiles:
+    """Where a master-notebook task keeps its master and the two notebooks made from it."""
 
-    Returns what was generated, or None for a task written as template +
-    solution by hand (such a task is used as it is).
-    """
+    master: Path
+    template: Path
+    solution: Path
+
+
+def master_files(task_dir: Path) -> MasterFiles | None:
+    """The task's master and generated paths, or None for a task written by hand."""
     from harness.config import read_toml
 
     toml_path = Path(task_dir) / "task.toml"
@@ -284,8 +310,50 @@ def refresh(task_dir: Path) -> Generated | None:
     if not isinstance(name, str) or not (Path(task_dir) / name).is_file():
         raise TaskError(f"{toml_path}: task.master names {name!r}, which is not a file "
                         "in the task folder")
-    return generate_files(
+    return MasterFiles(
         Path(task_dir) / name,
         Path(task_dir) / str(meta.get("template", "template.ipynb")),
         Path(task_dir) / str(meta.get("solution", "solution.ipynb")),
     )
+
+
+def refresh(task_dir: Path) -> Generated | None:
+    """Regenerate template and solution when task.toml names a master notebook.
+
+    This is ``takehome task generate``, the one command that writes into a
+    task folder.  Returns what was generated, or None for a task written as
+    template + solution by hand (such a task is used as it is).
+    """
+    files = master_files(task_dir)
+    if files is None:
+        return None
+    return generate_files(files.master, files.template, files.solution)
+
+
+def regenerate_command(task_dir: Path) -> str:
+    """What an author types to bring template and solution up to date."""
+    return f"takehome task generate {task_dir}"
+
+
+def out_of_date(task_dir: Path) -> tuple[Generated | None, list[Path]]:
+    """What the master generates, and the committed notebooks that differ from it.
+
+    Reads only: validate and release must never rewrite tracked files.
+    """
+    files = master_files(task_dir)
+    if files is None:
+        return None, []
+    result = split(read_master(files.master), str(files.master))
+    stale = [
+        path for path, nb in ((files.template, result.template), (files.solution, result.solution))
+        if not path.is_file() or path.read_bytes() != notebook_bytes(nb)
+    ]
+    return result, stale
+
+
+def stale_message(task_dir: Path, stale: list[Path]) -> str:
+    """The problem line for out-of-date notebooks, with the command that fixes it."""
+    names = " and ".join(path.name for path in stale)
+    verb = "is" if len(stale) == 1 else "are"
+    return (f"{names} {verb} out of date with the master notebook; run: "
+            f"{regenerate_command(task_dir)} (then commit the result)")

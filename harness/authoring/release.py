@@ -4,7 +4,8 @@ The bundle ``OUT/<name>/`` (and ``OUT/<name>.zip`` with the same files) holds
 the template, the public tests, the data files (next to the notebook, where
 the template reads them), the rubric, a candidate ``task.toml`` without
 hidden tests or solution (so ``takehome check template.ipynb --task .``
-works), and a README.
+works), the harness wheel (the checker, installable without a package index
+that knows it), and a README whose commands work as written.
 
 Before a byte is written, every file of the bundle is scanned for hidden
 content: hidden test file names, hidden test function names, and source
@@ -19,13 +20,15 @@ from __future__ import annotations
 import ast
 import io
 import re
+import shlex
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from harness.authoring.master import refresh
+from harness.authoring.master import out_of_date, stale_message
+from harness.authoring.wheel import harness_wheel
 from harness.errors import TaskError
 from harness.task import Task, load_task
 
@@ -59,11 +62,13 @@ def release_task(task_dir: str | Path, out: str | Path) -> Path:
     Refuses (TaskError, nothing written) when hidden content would ship or
     the target already exists.
     """
-    generated = refresh(Path(task_dir))
+    generated, stale = out_of_date(Path(task_dir))
+    if stale:
+        raise TaskError(f"{task_dir}: release refused: {stale_message(Path(task_dir), stale)}")
     task = load_task(task_dir)
     files = bundle_files(task)
     secrets = collect_secrets(task, generated.secret_lines if generated else None)
-    leaks = find_leaks(files, secrets)
+    leaks = find_leaks(_expand_wheels(files), secrets)
     if leaks:
         raise TaskError(f"{task.root}: release refused, hidden content would ship:\n  "
                         + "\n  ".join(leaks)
@@ -75,7 +80,7 @@ def release_task(task_dir: str | Path, out: str | Path) -> Path:
         if path.exists():
             raise TaskError(f"{path}: already exists; remove it or choose another --out")
     blob = _zip(task.name, files)
-    leaks = find_leaks(_unzip(blob), secrets)  # the archive is what candidates get
+    leaks = find_leaks(_expand_wheels(_unzip(blob)), secrets)  # what candidates get
     if leaks:
         raise TaskError(f"{archive}: release refused: " + "; ".join(leaks))
     for relative, content in files.items():
@@ -100,8 +105,23 @@ def bundle_files(task: Task) -> dict[str, bytes]:
         files[path.name] = path.read_bytes()
     files["rubric.toml"] = task.rubric.read_bytes()
     files["task.toml"] = candidate_toml(task).encode()
-    files["README.md"] = candidate_readme(task).encode()
+    wheel_name, wheel = harness_wheel()
+    files[wheel_name] = wheel
+    files["README.md"] = candidate_readme(task, wheel_name).encode()
     return files
+
+
+def _expand_wheels(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle with each wheel replaced by its members, so the leak scan reads them."""
+    expanded: dict[str, bytes] = {}
+    for relative, content in files.items():
+        if not relative.endswith(".whl"):
+            expanded[relative] = content
+            continue
+        with zipfile.ZipFile(io.BytesIO(content)) as wheel:
+            for info in wheel.infolist():
+                expanded[f"{relative}/{info.filename}"] = wheel.read(info)
+    return expanded
 
 
 def _template_bytes(task: Task) -> bytes:
@@ -157,21 +177,25 @@ def find_leaks(files: dict[str, bytes], secrets: Secrets) -> list[str]:
                        ) if secrets.test_names else None
     for relative, content in sorted(files.items()):
         base = relative.rsplit("/", 1)[-1]
+        # The harness's own code (inside the wheel) is the same for every task:
+        # a generic file name (test_hidden.py) or line (from pathlib import Path)
+        # in it tells nothing, so only hidden test names are looked for there.
+        in_wheel = ".whl/" in relative
         if base in secrets.solution_names:
             leaks.append(f"{relative}: the solution notebook itself")
-        if base in secrets.file_names:
+        if base in secrets.file_names and not in_wheel:
             leaks.append(f"{relative}: a hidden test file")
         text = content.decode("utf-8", errors="replace")
         lines = _notebook_lines(text) if relative.endswith(".ipynb") else list(
             enumerate(text.splitlines(), start=1))
         for where, line in lines:
             stripped = line.strip()
-            for file_name in secrets.file_names:
+            for file_name in () if in_wheel else secrets.file_names:
                 if file_name in stripped:
                     leaks.append(f"{relative}:{where}: names hidden test file {file_name}")
             if names is not None and (match := names.search(stripped)):
                 leaks.append(f"{relative}:{where}: names hidden test {match.group(1)}")
-            if stripped in secrets.lines:
+            if stripped in secrets.lines and not in_wheel:
                 leaks.append(f"{relative}:{where}: solution or hidden-test line "
                              f"{stripped[:80]!r}")
     return leaks
@@ -241,7 +265,7 @@ def candidate_toml(task: Task) -> str:
     )
 
 
-def candidate_readme(task: Task) -> str:
+def candidate_readme(task: Task, wheel_name: str) -> str:
     """The candidate's instructions: task, interface, rubric, attribution, self-check."""
     from harness.rubric import load_rubric
 
@@ -262,8 +286,8 @@ def candidate_readme(task: Task) -> str:
         )
     interface = "\n".join(signatures) or "(see the notebook)"
     data = "".join(f"- `{p.name}`: a data file, next to the notebook\n" for p in task.data_files)
-    install = (f"pip install takehome-harness {' '.join(repr(r) for r in task.requirements)}"
-               if task.requirements else "pip install takehome-harness")
+    install = " ".join(["pip install", f"./{wheel_name}",
+                        *(shlex.quote(r) for r in task.requirements)])
     summary = re.sub(r"\s*\n\s*", " ", task.summary.strip()) or task.title
     return f"""# {task.title}
 
@@ -307,13 +331,21 @@ outside such regions counts as your own code; undeclared copies are flagged.
 
 ## Check your notebook before you submit
 
+The checker (`{wheel_name}`, the grader's own harness) comes with this folder. In this
+folder, with Python 3.11 or newer:
+
 ```bash
-{install}
-takehome check template.ipynb --task .
+python3 -m venv .venv
+.venv/bin/{install}
+.venv/bin/takehome check template.ipynb --task .
 ```
 
-This runs the notebook and the public tests, and writes a report to `reports/` with
-advice per criterion. Without Docker it runs on your machine (`--sandbox local`).
+(On Windows use `.venv\\Scripts\\pip` and `.venv\\Scripts\\takehome`.) The check runs the
+notebook and the public tests, prints a table with the first thing to fix per criterion,
+and writes a report to `reports/`. It runs your notebook in Docker, as the grader does,
+when Docker is running, and otherwise on your machine (it says which). Add `--watch` to
+check again each time you save the notebook.
+
 Submit `template.ipynb` (rename it if you like), run top to bottom.
 """
 

@@ -173,11 +173,14 @@ _README = """\
 This folder is a task for `takehome`. Edit `master.ipynb` (the one notebook you write;
 see docs/authoring.md for its markers), the tests under `tests/`, and `task.toml`.
 
+    takehome task generate {folder}     # after editing master.ipynb
     takehome task validate {folder}     # solution passes, template fails, tests collect
     takehome task release {folder} --out dist   # the candidate bundle
 
-`template.ipynb` and `solution.ipynb` are generated from `master.ipynb` by both
-commands: do not edit them by hand. `tests/hidden/` and `solution.ipynb` never ship.
+`template.ipynb` and `solution.ipynb` are generated from `master.ipynb` by
+`task generate`: do not edit them by hand, and commit them with the master (validate
+and release refuse notebooks that are out of date). `tests/hidden/` and
+`solution.ipynb` never ship.
 """
 
 

@@ -5,7 +5,11 @@ A task is valid when its tests collect, its rubric loads, its image builds
 scores at least :data:`SOLUTION_MIN`, and the template fails every hidden test
 and scores below :data:`TEMPLATE_MAX`.  The template may raise
 ``NotImplementedError`` (its stubs) and nothing else: any other cell error
-means the starter code itself is broken.
+means the starter code itself is broken.  For a master-notebook task, the
+committed template and solution must be what the master generates now.
+
+Validation only reads the task folder (CI runs it and then checks that the
+work tree is clean); ``takehome task generate`` is what rewrites notebooks.
 
 Every problem is one :class:`Problem` line that says what to fix; the check
 goes on after a problem so an author sees them all at once.
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from harness.authoring.master import refresh
+from harness.authoring.master import out_of_date, stale_message
 from harness.errors import HarnessError, InfrastructureError, TaskError
 from harness.result import GradeResult, Outcome
 from harness.sandbox.base import Sandbox
@@ -73,12 +77,14 @@ def validate_task(
     started = time.perf_counter()
     report = Validation(Path(task_dir))
     try:
-        refresh(Path(task_dir))
+        _generated, stale = out_of_date(Path(task_dir))
         task = load_task(task_dir)
     except HarnessError as exc:
         report.add("task", f"{exc}")
         report.seconds = time.perf_counter() - started
         return report
+    if stale:
+        report.add("generated", stale_message(Path(task_dir), stale))
     say(f"{task.name}: collecting tests")
     _check_tests(task, report)
     _check_rubric(task, report)

@@ -9,7 +9,7 @@ lacks.
 from __future__ import annotations
 
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from harness.criteria.base import Context, Criterion
 from harness.errors import CriterionError
@@ -20,9 +20,15 @@ __all__ = ["Context", "Criterion", "available_criteria", "load_criterion"]
 
 
 @cache
+def _registered() -> tuple[EntryPoint, ...]:
+    """The group's entry points, read once: each scan walks every installed distribution."""
+    return tuple(entry_points(group=GROUP))
+
+
+@cache
 def available_criteria() -> frozenset[str]:
     """Names of every installed criterion."""
-    names = frozenset(ep.name for ep in entry_points(group=GROUP))
+    names = frozenset(ep.name for ep in _registered())
     if not names:
         raise CriterionError(
             "no criteria are installed (entry point group 'takehome.criteria' is empty); "
@@ -34,7 +40,7 @@ def available_criteria() -> frozenset[str]:
 @cache
 def load_criterion(name: str) -> Criterion:
     """Load, instantiate and verify the criterion registered as ``name``."""
-    matches = [ep for ep in entry_points(group=GROUP) if ep.name == name]
+    matches = [ep for ep in _registered() if ep.name == name]
     if not matches:
         raise CriterionError(f"criterion '{name}' is not installed")
     entry = matches[0]

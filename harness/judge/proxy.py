@@ -8,15 +8,20 @@ cannot pass an equality check.  A call that raises in the candidate's code
 raises :class:`CandidateRaised` here (also an instance of the matching
 built-in exception, so ``pytest.raises(ValueError)`` works); a time-out or a
 dead kernel raises :class:`CandidateCrashed`.  Either fails the one test.
+After a call has hung, later calls share one time budget
+(:mod:`harness.judge.hangs`), so a function that never returns costs about
+two call limits, not one per test.
 """
 
 from __future__ import annotations
 
 import builtins
+import time
 from typing import Any
 
 from harness.errors import ProtocolError
 from harness.judge import wire
+from harness.judge.hangs import HangBudget, hang_key
 from harness.sandbox.base import CallReply, Session
 
 
@@ -106,7 +111,8 @@ class Candidate:
 
     def __init__(self, session: Session, call_timeout: float | None = None) -> None:
         self._session = session
-        self._timeout = call_timeout
+        self._hangs = HangBudget(
+            session.limits.call_timeout if call_timeout is None else call_timeout)
         self.calls = 0
 
     def __getattr__(self, name: str) -> RemoteFunction:
@@ -120,7 +126,13 @@ class Candidate:
         self.calls += 1
         wire_args = [wire.encode(a) for a in args]
         wire_kwargs = {k: wire.encode(v) for k, v in kwargs.items()}
-        reply = self._session.call(target, wire_args, wire_kwargs, self._timeout)
+        key = hang_key(label)
+        limit = self._hangs.limit_for(key)
+        if limit is None:
+            raise CandidateCrashed(self._hangs.refusal(label))
+        started = time.monotonic()
+        reply = self._session.call(target, wire_args, wire_kwargs, limit)
+        self._hangs.record(key, reply.status == "timeout", time.monotonic() - started)
         return self._interpret(reply, label)
 
     def _interpret(self, reply: CallReply, label: str) -> Any:

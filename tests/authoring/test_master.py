@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+import copy
 
 import nbformat
 import pytest
 
-from harness.authoring.master import ATTRIBUTION, generate, split
+from harness.authoring.master import ATTRIBUTION, generate, notebook_bytes, out_of_date, split
 from harness.errors import TaskError
 
 SOLUTION_CELL = '''\
@@ -131,3 +132,24 @@ def test_bad_markers_are_refused_with_the_cell(source: str, words: str) -> None:
     with pytest.raises(TaskError, match=words) as info:
         generate(_master(_md("intro"), _code(source)))
     assert "cell 1" in str(info.value)
+
+
+def test_generation_is_deterministic_with_the_master_cell_ids() -> None:
+    master = _master(_md("intro"), _code(SOLUTION_CELL), _code("x = 1"))
+    master.cells[1].id = "solution-cell"
+    first = [notebook_bytes(nb) for nb in generate(master)]
+    second = [notebook_bytes(nb) for nb in generate(copy.deepcopy(master))]
+    assert first == second
+    template, solution = generate(master)
+    assert [c.id for c in template.cells][:2] == [master.cells[0].id, "solution-cell"]
+    assert template.cells[-1].id == solution.cells[-1].id == "attribution"
+    for nb in (template, solution):
+        nbformat.validate(nb)  # ids unique and well-formed
+
+
+@pytest.mark.parametrize("name", ["wrangling", "classifier"])
+def test_committed_notebooks_match_their_master(name: str) -> None:
+    from tests.authoring.conftest import TASKS
+
+    _generated, stale = out_of_date(TASKS / name)
+    assert stale == [], f"run: takehome task generate tasks/{name}"

@@ -99,6 +99,7 @@ def test_leaky_master_is_refused_and_nothing_written(task_copy: Callable[[str], 
     hidden = next(c for c in master.cells if "hidden" in c.metadata.get("tags", []))
     master.cells.insert(5, nbformat.v4.new_code_cell(hidden.source))  # copied into public
     nbformat.write(master, task_dir / "master.ipynb")
+    assert task_cli("task", "generate", str(task_dir)) == 0
     out = tmp_path / "dist"
     with pytest.raises(TaskError) as info:
         release_task(task_dir, out)
@@ -120,3 +121,41 @@ def test_hidden_test_copied_into_public_tests_is_refused(task_copy: Callable[[st
     with pytest.raises(TaskError, match="names hidden test test_k_one_gives_the_mean"):
         release_task(task_dir, tmp_path / "dist")
     assert not (tmp_path / "dist").exists()
+
+
+def test_release_refuses_notebooks_out_of_date_with_the_master(
+        task_copy: Callable[[str], Path], tmp_path: Path) -> None:
+    task_dir = task_copy("wrangling")
+    master = nbformat.read(task_dir / "master.ipynb", as_version=4)
+    master.cells.append(nbformat.v4.new_markdown_cell("A new closing note."))
+    nbformat.write(master, task_dir / "master.ipynb")
+    before = (task_dir / "template.ipynb").read_bytes()
+    with pytest.raises(TaskError, match=r"out of date .* run: takehome task generate"):
+        release_task(task_dir, tmp_path / "dist")
+    assert (task_dir / "template.ipynb").read_bytes() == before  # release never rewrites
+    assert not (tmp_path / "dist").exists()
+
+
+def test_the_bundle_carries_the_harness_wheel_and_its_install_command(
+        task_copy: Callable[[str], Path], tmp_path: Path) -> None:
+    bundle = release_task(task_copy("wrangling"), tmp_path / "dist")
+    wheels = list(bundle.glob("takehome_harness-*.whl"))
+    assert len(wheels) == 1
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        members = wheel.namelist()
+        entry_points = next(m for m in members if m.endswith("entry_points.txt"))
+        assert "takehome = harness.cli:main" in wheel.read(entry_points).decode()
+    assert "harness/sandbox/agent.py" in members and "harness/sandbox/Dockerfile" in members
+    readme = (bundle / "README.md").read_text(encoding="utf-8")
+    assert f".venv/bin/pip install ./{wheels[0].name} pandas==3.1.1" in readme
+    assert "pip install takehome-harness" not in readme
+
+
+def test_a_hidden_test_name_inside_the_wheel_is_a_leak(task_copy: Callable[[str], Path]) -> None:
+    from harness.authoring.release import collect_secrets, find_leaks
+
+    secrets = collect_secrets(load_task(task_copy("kmeans")), None)
+    member = "takehome_harness-0.1.0-py3-none-any.whl/harness/extra.py"
+    leaks = find_leaks({member: b"from pathlib import Path\n# test_k_one_gives_the_mean\n"},
+                       secrets)
+    assert leaks == [f"{member}:2: names hidden test test_k_one_gives_the_mean"]

@@ -29,10 +29,35 @@ def test_scaffold_validates_out_of_the_box(tmp_path: Path,
     folder = tmp_path / "demo"
     assert {p.name for p in folder.iterdir()} >= {"master.ipynb", "task.toml", "README.md",
                                                    "tests", "template.ipynb", "solution.ipynb"}
+    before = _snapshot(folder)
     code = task_cli("task", "validate", str(folder), "--sandbox", "local", "--quiet")
     out = capsys.readouterr().out
     assert code == 0, out
     assert f"{folder}: ok (solution" in out
+    assert _snapshot(folder) == before  # validate reads the task folder, never writes
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_stale_template_is_a_problem_with_the_command_that_fixes_it(
+        task_copy: Callable[[str], Path]) -> None:
+    folder = task_copy("classifier")
+    master = nbformat.read(folder / "master.ipynb", as_version=4)
+    master.cells[0].source += "\n\nOne more line of instructions."
+    nbformat.write(master, folder / "master.ipynb")
+    before = _snapshot(folder)
+    report = validate_task(folder, sandbox="no-such-sandbox")
+    assert _snapshot(folder) == before
+    generated = [p for p in report.problems if p.check == "generated"]
+    assert len(generated) == 1, [str(p) for p in report.problems]
+    assert ("template.ipynb and solution.ipynb are out of date with the master notebook; "
+            f"run: takehome task generate {folder}") in generated[0].message
+    assert task_cli("task", "generate", str(folder)) == 0
+    report = validate_task(folder, sandbox="no-such-sandbox")
+    assert not [p for p in report.problems if p.check == "generated"]
 
 
 @pytest.mark.slow
@@ -42,6 +67,7 @@ def test_broken_solution_is_reported(tmp_path: Path) -> None:
     solution_cell = next(c for c in master.cells if "### BEGIN SOLUTION" in c.source)
     solution_cell.source = solution_cell.source.replace("total / window", "total // window")
     nbformat.write(master, folder / "master.ipynb")
+    assert task_cli("task", "generate", str(folder)) == 0
     report = validate_task(folder, sandbox="local")
     assert not report.ok
     lines = [str(p) for p in report.problems]

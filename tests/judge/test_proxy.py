@@ -9,7 +9,7 @@ import pytest
 
 from harness.judge import wire
 from harness.judge.proxy import Candidate, CandidateCrashed, CandidateRaised, Handle
-from harness.sandbox.base import CallReply
+from harness.sandbox.base import CallReply, Limits
 
 
 class FakeSession:
@@ -17,6 +17,7 @@ class FakeSession:
 
     def __init__(self, replies: dict[str, CallReply]) -> None:
         self.replies = replies
+        self.limits = Limits()
         self.sent: list[tuple[dict[str, Any], list[Any], dict[str, Any]]] = []
 
     def call(self, target: dict[str, Any], args: list[Any], kwargs: dict[str, Any],
