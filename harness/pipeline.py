@@ -145,6 +145,7 @@ def grade(
                 cells=judged.cells,
                 execution_status=judged.status,
                 mode=mode,
+                task=task_model,
             )
             results[spec.name] = _evaluate(spec.name, criteria[spec.name], context)
     totals = score(rubric_model, results)
