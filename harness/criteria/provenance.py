@@ -33,6 +33,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from harness.criteria._util import candidate_lines, is_code_line, option_number, status_for
 from harness.extract import split_lines
@@ -43,6 +44,7 @@ from harness.similarity import (
     Match,
     compare_fingerprints,
     copy_evidence,
+    copy_factor,
     fingerprint_submission,
     fingerprint_template,
     task_references,
@@ -183,11 +185,16 @@ def _undeclared_copies(context: Context, counted: _Tally) -> list[tuple[str, Mat
     return found
 
 
-def copy_factor(copied: int, own: int, penalty: float) -> float:
-    """The multiplier undeclared copied lines leave of the provenance score."""
-    if own <= 0:
-        return 1.0
-    return max(0.0, 1.0 - penalty * copied / own)
+def fingerprint_notebook(path: str | Path, template: str | Path | None) -> dict[str, object]:
+    """The JSON fingerprint of one submission's written, undeclared code, for a batch store.
+
+    Uses the same authorship and declared regions as this criterion; an
+    unreadable notebook raises NotebookError (it has no code to compare).
+    """
+    from harness.authorship import build_submission
+
+    submission = build_submission(path, template)
+    return fingerprint_submission(submission, tally(submission).declared).to_json()
 
 
 class Provenance:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from harness.similarity.batch import (
     PeerPair,
+    copy_factor,
     find_pairs,
-    fingerprint_notebook,
     fold_peer_matches,
     template_hashes,
 )
@@ -42,11 +42,11 @@ __all__ = [
     "Token",
     "compare_fingerprints",
     "copy_evidence",
+    "copy_factor",
     "describe",
     "find_pairs",
     "fingerprint",
     "fingerprint_from_json",
-    "fingerprint_notebook",
     "fingerprint_submission",
     "fingerprint_template",
     "fold_peer_matches",

@@ -1,6 +1,7 @@
 """Peer comparison over a whole batch, as a small API the batch layer calls.
 
-A batch stores one JSON fingerprint per submission (:func:`fingerprint_notebook`),
+A batch stores one JSON fingerprint per submission
+(:func:`harness.criteria.provenance.fingerprint_notebook`),
 finds suspicious pairs among all of them (:func:`find_pairs`), and folds each
 submission's pairs into its graded result (:func:`fold_peer_matches`): the
 provenance criterion gains the evidence and loses points for the copied
@@ -16,13 +17,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness.result import CriterionResult, GradeResult, ScoredCriterion
+from harness.criteria._util import status_for
+from harness.result import CriterionResult, Evidence, GradeResult, ScoredCriterion
 from harness.rubric import Rubric
 from harness.scoring import score
 from harness.similarity.compare import Match, compare
 from harness.similarity.evidence import copy_evidence
 from harness.similarity.fingerprint import Fingerprint, fingerprint_from_json
-from harness.similarity.sources import fingerprint_submission, fingerprint_template
+from harness.similarity.sources import fingerprint_template
 
 PROVENANCE = "provenance"
 COMMON_SHARE = 0.5  # hashes in more than this share of a batch are everyone's idiom
@@ -50,20 +52,6 @@ class PeerPair:
         return self.first, self.second_match
 
 
-def fingerprint_notebook(path: str | Path, template: str | Path | None) -> dict[str, object]:
-    """The JSON fingerprint of one submission's written, undeclared code.
-
-    Uses the same authorship and the same declared regions the provenance
-    criterion uses; an unreadable notebook raises NotebookError (it has no
-    code to compare).
-    """
-    from harness.authorship import build_submission
-    from harness.criteria.provenance import tally
-
-    submission = build_submission(path, template)
-    return fingerprint_submission(submission, tally(submission).declared).to_json()
-
-
 def template_hashes(template: str | Path | None) -> frozenset[int]:
     """Hashes of the template's code, which every submission may share."""
     if template is None:
@@ -71,6 +59,13 @@ def template_hashes(template: str | Path | None) -> frozenset[int]:
     from harness.intake import read_notebook
 
     return fingerprint_template(read_notebook(template)).hashes
+
+
+def copy_factor(copied: int, own: int, penalty: float) -> float:
+    """The multiplier undeclared copied lines leave of the provenance score."""
+    if own <= 0:
+        return 1.0
+    return max(0.0, 1.0 - penalty * copied / own)
 
 
 def _common(prints: Mapping[str, Fingerprint]) -> frozenset[int]:
@@ -103,7 +98,8 @@ def find_pairs(
         forward = compare(prints[first], prints[second], ignored)
         if not forward.suspicious:
             continue
-        pairs.append(PeerPair(first, second, forward, compare(prints[second], prints[first], ignored)))
+        backward = compare(prints[second], prints[first], ignored)
+        pairs.append(PeerPair(first, second, forward, backward))
     return sorted(pairs, key=lambda p: (-p.share, p.first, p.second))
 
 
@@ -116,19 +112,20 @@ def _code_lines(result: GradeResult) -> frozenset[tuple[int, int]]:
 
 
 def _folded(
-    original: CriterionResult, ratio: float, evidence: Sequence[object], details: dict[str, object]
+    original: CriterionResult,
+    ratio: float,
+    evidence: Sequence[Evidence],
+    details: dict[str, object],
+    peers: int,
 ) -> CriterionResult:
-    from harness.criteria._util import status_for
-    from harness.result import Evidence
-
     new_score = round(original.score * ratio, 4)
-    extra = tuple(e for e in evidence if isinstance(e, Evidence))
+    extra = tuple(evidence)
     return replace(
         original,
         score=new_score,
         status=status_for(new_score),
         summary=original.summary.rstrip(".")
-        + f"; code shared with {len(details['peers'])} other submission(s) (see evidence).",  # type: ignore[arg-type]
+        + f"; code shared with {peers} other submission(s) (see evidence).",
         evidence=(*original.evidence, *extra),
         details=details,
     )
@@ -153,8 +150,6 @@ def fold_peer_matches(
     are not counted twice.  A result without a provenance criterion, or
     without peer matches, comes back unchanged.
     """
-    from harness.criteria.provenance import copy_factor
-
     mine = [pair.seen_from(name) for pair in pairs if name in (pair.first, pair.second)]
     scored = {s.result.id: s for s in result.criteria}
     if not mine or PROVENANCE not in scored:
@@ -162,29 +157,36 @@ def fold_peer_matches(
     original = scored[PROVENANCE].result
     details = dict(original.details)
     code = _code_lines(result)
-    before = {tuple(line) for line in details.get("undeclared_copied_lines", [])}  # type: ignore[attr-defined]
+    stored = details.get("undeclared_copied_lines", [])
+    before = {
+        (line[0], line[1]) for line in (stored if isinstance(stored, list) else [])
+        if isinstance(line, list) and len(line) == 2
+    }
     peer_lines = frozenset().union(*(match.lines for _, match in mine)) & code
     after = before | peer_lines
-    own = int(details.get("own_lines", len(code)))  # type: ignore[call-overload]
-    penalty = float(details.get("copy_penalty", 2.0))  # type: ignore[arg-type]
-    old_factor, new_factor = copy_factor(len(before), own, penalty), copy_factor(len(after), own, penalty)
-    ratio = new_factor / old_factor if old_factor > 0 else 1.0
+    own_value, penalty_value = details.get("own_lines"), details.get("copy_penalty")
+    own = own_value if isinstance(own_value, int) else len(code)
+    penalty = float(penalty_value) if isinstance(penalty_value, (int, float)) else 2.0
+    old_factor = copy_factor(len(before), own, penalty)
+    ratio = copy_factor(len(after), own, penalty) / old_factor if old_factor > 0 else 1.0
     details["undeclared_copied_lines"] = [list(line) for line in sorted(after)]
     details["peers"] = [
         {"submission": other, "share": round(match.share, 3),
          "lines": [[p.mine.cell, p.mine.first_line, p.mine.last_line] for p in match.regions]}
         for other, match in mine
     ]
-    evidence = [item for other, match in mine for item in copy_evidence(f"submission {other!r}", match)]
-    folded = _folded(original, ratio, evidence, details)
+    evidence = [
+        item for other, match in mine for item in copy_evidence(f"submission {other!r}", match)
+    ]
+    folded = _folded(original, ratio, evidence, details, len(mine))
     criteria, points, max_points, percent = _rescored(rubric, result.criteria, folded)
     candidate = result.candidate_score
     if candidate is not None:
         visible = {s.result.id: s.result for s in candidate.criteria}
         if PROVENANCE in visible:
-            c_folded = _folded(visible[PROVENANCE], ratio, evidence, details)
-            c_criteria, c_points, c_max, c_percent = _rescored(rubric, candidate.criteria, c_folded)
-            candidate = replace(candidate, criteria=c_criteria, points=c_points,
-                                max_points=c_max, percent=c_percent)
+            c_folded = _folded(visible[PROVENANCE], ratio, evidence, details, len(mine))
+            view = _rescored(rubric, candidate.criteria, c_folded)
+            candidate = replace(candidate, criteria=view[0], points=view[1],
+                                max_points=view[2], percent=view[3])
     return replace(result, criteria=criteria, points=points, max_points=max_points,
                    percent=percent, candidate_score=candidate)

@@ -8,6 +8,7 @@ shared k-gram is an idiom (``np.argmin(d, axis=1)``), a run of them is a copy.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -101,7 +102,8 @@ def compare(mine: Fingerprint, theirs: Fingerprint, ignore: frozenset[int] = fro
             continue
         others = [their_marks[m.hash] for m in group]
         # The other side's region lies in the cell most of its marks are in.
-        cell = max({o.cell for o in others}, key=lambda c: sum(o.cell == c for o in others))
+        votes = Counter(o.cell for o in others)
+        cell = max(votes, key=lambda c: (votes[c], -c))
         in_cell = [o for o in others if o.cell == cell]
         regions.append(
             RegionPair(

@@ -14,15 +14,10 @@ from pathlib import Path
 from harness.errors import NotebookError
 from harness.result import GradeResult
 from harness.rubric import Rubric
-from harness.similarity.batch import (
-    PeerPair,
-    find_pairs,
-    fingerprint_notebook,
-    fold_peer_matches,
-    template_hashes,
-)
+from harness.criteria.provenance import fingerprint_notebook
+from harness.similarity.batch import PeerPair, find_pairs, fold_peer_matches, template_hashes
 
-Rewrite = Callable[[str, GradeResult], None]  # (submission name, folded result)
+Rewrite = Callable[[str, GradeResult], object]  # (submission name, folded result)
 
 
 def compare_batch(

@@ -52,7 +52,7 @@ def _raw_tokens(text: str) -> Iterator[tokenize.TokenInfo]:
     try:
         yield from tokenize.generate_tokens(io.StringIO(text).readline)
     except (tokenize.TokenError, SyntaxError):
-        return  # extracted code parses; a bad known source just ends early
+        pass  # extracted code parses; a bad known source just ends early
 
 
 def normalised_tokens(code: ExtractedCode, keep: Callable[[int, int], bool]) -> list[Token]:
