@@ -101,7 +101,7 @@ def broken(code: str, old: str, new: str) -> str:
 
 
 def ranked() -> list[tuple[str, Cells, str]]:
-    """(name, cells, why) best first: the reviewer's ranking."""
+    """(name, cells, why) best first: the reviewer's ranking (principles in README.md)."""
     full = (APPROACH, TRIED, IMPROVE)
     no_check = broken(broken(IMPLS["recursive"], '''    if not 1 <= k <= len(data):
         raise ValueError("k must be in 1..n")
@@ -123,19 +123,22 @@ def ranked() -> list[tuple[str, Cells, str]]:
         ("r03_results_headings", from_template(IMPLS["one_hot"], SHORT_TESTS, None, [
             ("markdown", "\n\n".join(f"## {h}\n\n{t}" for h, t in RESULTS.items()))]),
          "correct, two tests, report under Approach/Results/Limitations"),
-        ("r04_no_tests", from_template(IMPLS["generator"], "", full),
+        ("r04_duplicates_edge_case", from_template(no_check, TESTS.split("\n\n\ndef test_bad_k")[0] + "\n", full),
+         "excellent except one edge case the task names: duplicate points (initial centroids "
+         "are not distinct, so a cluster can end up empty); k is not checked either, but "
+         "numpy's own error happens to reject a bad k"),
+        ("r05_no_tests", from_template(IMPLS["generator"], "", full),
          "correct and well reported, but no own tests"),
-        ("r05_no_report", from_template(IMPLS["dataclass_state"], TESTS, None),
+        ("r06_no_report", from_template(IMPLS["dataclass_state"], TESTS, None),
          "correct and tested, the report left as the template's placeholders"),
-        ("r06_bare", from_template(strip_docstrings(IMPLS["expanded_norms"]), "",
+        ("r07_bare", from_template(strip_docstrings(IMPLS["expanded_norms"]), "",
                                    (THIN, "_Replace this text: what did you try?_", "")),
          "correct, but no docstrings, no tests and a one-line report"),
-        ("r07_edge_cases", from_template(no_check, TESTS.split("\n\n\ndef test_bad_k")[0] + "\n", full),
-         "duplicates and invalid k (named in the task) are not handled; tests and report good"),
         ("r08_empty_clusters", from_template(strip_docstrings(nan_clusters), "", (THIN, "", "")),
          "duplicate points give empty clusters and NaN centroids; thin everything else"),
         ("r09_median_update", from_template(median, SHORT_TESTS, (APPROACH, "", "")),
-         "medians instead of means: not k-means, several correctness tests fail"),
+         "medians instead of means: not k-means (a conceptual error), though tested and "
+         "partly reported"),
         ("r10_lists", from_template(strip_docstrings(lists), "", None),
          "returns Python lists, so the interface tests fail; no tests, no report"),
         ("r11_crash", from_template(crash, "", (THIN, "", "")),
