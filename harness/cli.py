@@ -165,6 +165,8 @@ def _grade_command(args: argparse.Namespace) -> int:
     if not candidate_view:
         # Hiring teams compare candidates: peer copies, a ranked CSV and an index page.
         graded, pairs = _compare_peers(graded, args, task)
+        # A peer copy can pull a score under --fail-under.
+        exit_code = max([exit_code, *(exit_code_for(e.result, args.fail_under) for e in graded)])
         books = write_gradebook(graded, args.out, task.title, pairs)
         print(f"gradebook: {', '.join(str(p) for p in books)}")
     return exit_code

@@ -178,7 +178,10 @@ def _undeclared_copies(context: Context, counted: _Tally) -> list[tuple[str, Mat
     mine = fingerprint_submission(submission, counted.declared)
     common = fingerprint_template(submission.template).hashes
     found = []
+    itself = Path(submission.notebook.path).resolve()
     for reference in task_references(task.solution, task.root, task.template):
+        if reference.path == itself:
+            continue  # `task validate` grades the solution: it is not a copy of itself
         match = compare_fingerprints(mine, reference.fingerprint, common)
         if match.suspicious:
             found.append((reference.label, match))

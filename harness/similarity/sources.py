@@ -35,6 +35,7 @@ class Reference:
 
     label: str  # "the task's solution", "known source numpy_kmeans.py"
     fingerprint: Fingerprint
+    path: Path  # the file, so the solution is never compared with itself
 
 
 def fingerprint_submission(
@@ -96,7 +97,8 @@ def task_references(
     if solution is not None and solution.is_file():
         found.append(
             Reference(SOLUTION_LABEL,
-                      _cached_reference(solution, solution.stat().st_mtime_ns, template_key))
+                      _cached_reference(solution, solution.stat().st_mtime_ns, template_key),
+                      solution.resolve())
         )
     folder = task_root / KNOWN_SOURCES
     if folder.is_dir():
@@ -106,6 +108,7 @@ def task_references(
                     Reference(
                         f"known source {path.relative_to(folder).as_posix()}",
                         _cached_reference(path, path.stat().st_mtime_ns, template_key),
+                        path.resolve(),
                     )
                 )
     return tuple(found)

@@ -102,3 +102,11 @@ def test_known_source_file_is_compared(task: Task, tmp_path: Path) -> None:
     messages = [e.message for e in result.evidence if e.kind == "undeclared-copy"]
     assert messages and "known source blog_kmeans.py" in messages[0]
     assert result.score < 0.5
+
+
+def test_the_solution_is_not_a_copy_of_itself(task: Task) -> None:
+    assert task.solution is not None
+    submission = build_submission(task.solution, task.template)
+    result = Provenance().evaluate(Context(submission=submission, task=task))
+    assert result.details["undeclared_copied_lines"] == []
+    assert result.score == 1.0
