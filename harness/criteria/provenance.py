@@ -35,6 +35,7 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.authorship import build_submission
 from harness.criteria._util import candidate_lines, is_code_line, option_number, status_for
 from harness.extract import split_lines
 from harness.criteria.base import Context
@@ -194,8 +195,6 @@ def fingerprint_notebook(path: str | Path, template: str | Path | None) -> dict[
     Uses the same authorship and declared regions as this criterion; an
     unreadable notebook raises NotebookError (it has no code to compare).
     """
-    from harness.authorship import build_submission
-
     submission = build_submission(path, template)
     return fingerprint_submission(submission, tally(submission).declared).to_json()
 

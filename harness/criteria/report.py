@@ -253,6 +253,28 @@ def _judge(section: Section, template: Section | None, min_words: int) -> _Verdi
     return _Verdict(section, words, "" if words >= min_words else "short")
 
 
+def _headed(
+    sections: list[Section], template_sections: list[Section], min_words: int
+) -> tuple[dict[str, _Verdict], dict[str, list[str]]]:
+    """The best verdict per part among its headed sections, and the text of short ones.
+
+    Sections judged too short stay too short: their words do not come back
+    as prose for the same part.
+    """
+    best: dict[str, _Verdict] = {}
+    judged: dict[str, list[str]] = {}
+    for key, _, _ in SECTIONS:
+        template = next((s for s in template_sections if s.key == key), None)
+        verdicts = [_judge(s, template, min_words) for s in sections if s.key == key]
+        judged[key] = [v.section.text for v in verdicts if v.problem == "short"]
+        if verdicts:
+            # The first occurrence with real content, else the fullest one.
+            best[key] = next((v for v in verdicts if not v.problem), None) or max(
+                verdicts, key=lambda v: v.words
+            )
+    return best, judged
+
+
 class Report:
     """Three report sections with real content, one third of the score each."""
 
@@ -271,23 +293,14 @@ class Report:
         template_sections = (
             find_sections(submission.template, synonyms) if submission.template else []
         )
-        best: dict[str, _Verdict] = {}
-        # Sections judged too short stay too short: their words do not return as prose.
-        judged: dict[str, list[str]] = {}
-        for key, _, _ in SECTIONS:
-            template = next((s for s in template_sections if s.key == key), None)
-            verdicts = [_judge(s, template, min_words) for s in sections if s.key == key]
-            judged[key] = [v.section.text for v in verdicts if v.problem == "short"]
-            if verdicts:
-                # The first occurrence with real content, else the fullest one.
-                best[key] = next((v for v in verdicts if not v.problem), None) or max(
-                    verdicts, key=lambda v: v.words
-                )
+        best, judged = _headed(sections, template_sections, min_words)
         uncredited = tuple(key for key, _, _ in SECTIONS if key not in best or best[key].problem)
         prose = find_prose_parts(
             submission.notebook, submission.template, uncredited, min_words, judged
         )
-        evidence = [_part_evidence(key, label, best, prose, min_words) for key, label, _ in SECTIONS]
+        evidence = [
+            _part_evidence(key, label, best, prose, min_words) for key, label, _ in SECTIONS
+        ]
         missing = [label for key, label, _ in SECTIONS if key not in best and key not in prose]
         weak = [
             label for key, label, _ in SECTIONS

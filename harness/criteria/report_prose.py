@@ -124,6 +124,7 @@ def find_prose_parts(
     for key, by_cell in words.items():
         total = sum(by_cell.values())
         if by_cell and total >= min_words:
-            cell = max(by_cell, key=lambda c: (by_cell[c], -c))
+            # The cell holding most of the part's words, the earliest on a tie.
+            cell = min(by_cell.items(), key=lambda item: (-item[1], item[0]))[0]
             found[key] = ProsePart(key, cell, total)
     return found

@@ -20,6 +20,7 @@ from pathlib import Path
 from harness.criteria._util import status_for
 from harness.result import CriterionResult, Evidence, GradeResult, ScoredCriterion
 from harness.rubric import Rubric
+from harness.intake import read_notebook
 from harness.scoring import score
 from harness.similarity.compare import Match, compare
 from harness.similarity.evidence import copy_evidence
@@ -56,8 +57,6 @@ def template_hashes(template: str | Path | None) -> frozenset[int]:
     """Hashes of the template's code, which every submission may share."""
     if template is None:
         return frozenset()
-    from harness.intake import read_notebook
-
     return fingerprint_template(read_notebook(template)).hashes
 
 
@@ -141,6 +140,33 @@ def _rescored(rubric: Rubric, scored: Sequence[ScoredCriterion], folded: Criteri
     return totals.criteria, totals.points, totals.max_points, totals.percent
 
 
+def _peer_charge(
+    stored_details: Mapping[str, object],
+    code: frozenset[tuple[int, int]],
+    mine: Sequence[tuple[str, Match]],
+) -> tuple[float, dict[str, object]]:
+    """How much of the provenance score peer copies leave, and the updated details."""
+    details = dict(stored_details)
+    stored = details.get("undeclared_copied_lines", [])
+    before = {
+        (line[0], line[1]) for line in (stored if isinstance(stored, list) else [])
+        if isinstance(line, list) and len(line) == 2
+    }
+    after = before | (frozenset().union(*(match.lines for _, match in mine)) & code)
+    own_value, penalty_value = details.get("own_lines"), details.get("copy_penalty")
+    own = own_value if isinstance(own_value, int) else len(code)
+    penalty = float(penalty_value) if isinstance(penalty_value, (int, float)) else 2.0
+    old_factor = copy_factor(len(before), own, penalty)
+    ratio = copy_factor(len(after), own, penalty) / old_factor if old_factor > 0 else 1.0
+    details["undeclared_copied_lines"] = [list(line) for line in sorted(after)]
+    details["peers"] = [
+        {"submission": other, "share": round(match.share, 3),
+         "lines": [[p.mine.cell, p.mine.first_line, p.mine.last_line] for p in match.regions]}
+        for other, match in mine
+    ]
+    return ratio, details
+
+
 def fold_peer_matches(
     result: GradeResult, name: str, pairs: Sequence[PeerPair], rubric: Rubric
 ) -> GradeResult:
@@ -155,26 +181,7 @@ def fold_peer_matches(
     if not mine or PROVENANCE not in scored:
         return result
     original = scored[PROVENANCE].result
-    details = dict(original.details)
-    code = _code_lines(result)
-    stored = details.get("undeclared_copied_lines", [])
-    before = {
-        (line[0], line[1]) for line in (stored if isinstance(stored, list) else [])
-        if isinstance(line, list) and len(line) == 2
-    }
-    peer_lines = frozenset().union(*(match.lines for _, match in mine)) & code
-    after = before | peer_lines
-    own_value, penalty_value = details.get("own_lines"), details.get("copy_penalty")
-    own = own_value if isinstance(own_value, int) else len(code)
-    penalty = float(penalty_value) if isinstance(penalty_value, (int, float)) else 2.0
-    old_factor = copy_factor(len(before), own, penalty)
-    ratio = copy_factor(len(after), own, penalty) / old_factor if old_factor > 0 else 1.0
-    details["undeclared_copied_lines"] = [list(line) for line in sorted(after)]
-    details["peers"] = [
-        {"submission": other, "share": round(match.share, 3),
-         "lines": [[p.mine.cell, p.mine.first_line, p.mine.last_line] for p in match.regions]}
-        for other, match in mine
-    ]
+    ratio, details = _peer_charge(original.details, _code_lines(result), mine)
     evidence = [
         item for other, match in mine for item in copy_evidence(f"submission {other!r}", match)
     ]

@@ -69,6 +69,33 @@ def _first_marks(marks: Iterable[Mark]) -> dict[int, Mark]:
     return found
 
 
+def _groups(marks: Iterable[Mark]) -> list[list[Mark]]:
+    """Marks of one cell within GAP lines of each other, in line order."""
+    groups: list[list[Mark]] = []
+    for mark in sorted(marks, key=lambda m: (m.cell, m.first_line, m.last_line)):
+        if (
+            groups
+            and mark.cell == groups[-1][-1].cell
+            and mark.first_line <= max(m.last_line for m in groups[-1]) + GAP
+        ):
+            groups[-1].append(mark)
+        else:
+            groups.append([mark])
+    return groups
+
+
+def _span(marks: list[Mark]) -> Region:
+    return Region(marks[0].cell, min(m.first_line for m in marks), max(m.last_line for m in marks))
+
+
+def _region_pair(group: list[Mark], their_marks: dict[int, Mark]) -> RegionPair:
+    """The group's region, and the other side's region in the cell most of its matches are in."""
+    others = [their_marks[m.hash] for m in group]
+    votes = Counter(o.cell for o in others)
+    cell = max(votes, key=lambda c: (votes[c], -c))
+    return RegionPair(_span(group), _span([o for o in others if o.cell == cell]), len(group))
+
+
 def compare(mine: Fingerprint, theirs: Fingerprint, ignore: frozenset[int] = frozenset()) -> Match:
     """Matched regions of ``mine`` against ``theirs``; hashes in ``ignore`` never count.
 
@@ -81,43 +108,11 @@ def compare(mine: Fingerprint, theirs: Fingerprint, ignore: frozenset[int] = fro
     if not shared:
         return Match((), 0, 0.0, 0.0)
     their_marks = _first_marks(theirs.marks)
-    ordered = sorted(
-        _first_marks(m for m in mine.marks if m.hash in shared).values(),
-        key=lambda m: (m.cell, m.first_line, m.last_line),
+    matched = _first_marks(m for m in mine.marks if m.hash in shared).values()
+    regions = tuple(
+        _region_pair(group, their_marks)
+        for group in _groups(matched)
+        if len(group) >= MIN_REGION_MARKS
     )
-    groups: list[list[Mark]] = []
-    for mark in ordered:
-        last = groups[-1][-1] if groups else None
-        if (
-            last is not None
-            and mark.cell == last.cell
-            and mark.first_line <= max(m.last_line for m in groups[-1]) + GAP
-        ):
-            groups[-1].append(mark)
-        else:
-            groups.append([mark])
-    regions = []
-    for group in groups:
-        if len(group) < MIN_REGION_MARKS:
-            continue
-        others = [their_marks[m.hash] for m in group]
-        # The other side's region lies in the cell most of its marks are in.
-        votes = Counter(o.cell for o in others)
-        cell = max(votes, key=lambda c: (votes[c], -c))
-        in_cell = [o for o in others if o.cell == cell]
-        regions.append(
-            RegionPair(
-                Region(group[0].cell, min(m.first_line for m in group),
-                       max(m.last_line for m in group)),
-                Region(cell, min(o.first_line for o in in_cell),
-                       max(o.last_line for o in in_cell)),
-                len(group),
-            )
-        )
     counted = sum(pair.marks for pair in regions)
-    return Match(
-        tuple(regions),
-        counted,
-        counted / len(own) if own else 0.0,
-        counted / len(other) if other else 0.0,
-    )
+    return Match(regions, counted, counted / len(own), counted / len(other))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from harness.errors import InputError
 from harness.similarity.tokens import Token
@@ -58,6 +59,10 @@ class Fingerprint:
         }
 
 
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def fingerprint_from_json(data: Mapping[str, object]) -> Fingerprint:
     """Read a stored fingerprint, refusing one made with other settings.
 
@@ -71,11 +76,11 @@ def fingerprint_from_json(data: Mapping[str, object]) -> Fingerprint:
             "re-grade the batch to fingerprint it again"
         )
     tokens, rows = data.get("tokens"), data.get("marks")
-    if type(tokens) is not int or not isinstance(rows, list):
+    if not _is_int(tokens) or not isinstance(rows, list):
         raise InputError("fingerprint: 'tokens' must be an integer and 'marks' a list")
     marks = []
     for row in rows:
-        if not (isinstance(row, list) and len(row) == 4 and all(type(v) is int for v in row)):
+        if not (isinstance(row, list) and len(row) == 4 and all(_is_int(v) for v in row)):
             raise InputError(f"fingerprint: bad mark {row!r}; expected [hash, cell, first, last]")
         marks.append(Mark(*row))
     return Fingerprint(tuple(marks), tokens)

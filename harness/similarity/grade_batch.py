@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from harness.errors import NotebookError
+from harness.report import write_atomic
+from harness.report.similarity import render_similarity_csv
 from harness.result import GradeResult
 from harness.rubric import Rubric
 from harness.criteria.provenance import fingerprint_notebook
@@ -33,9 +35,6 @@ def compare_batch(
     left out.  ``rewrite`` is called for every result that changed, so the
     caller re-renders that submission's reports.
     """
-    from harness.report import write_atomic
-    from harness.report.similarity import render_similarity_csv
-
     prints: dict[str, dict[str, object]] = {}
     for name, path, result in named:
         if result.status == "input-error":
