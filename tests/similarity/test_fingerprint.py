@@ -130,3 +130,16 @@ def test_json_round_trip_and_refusal_of_other_settings() -> None:
 def test_short_code_still_gets_a_fingerprint() -> None:
     tokens = normalised_tokens(_print("x = y + 1\nz = x * 2\n").code, lambda c, l: True)
     assert len(fingerprint(tokens).marks) == 1
+
+
+def test_code_everyone_writes_alike_is_not_a_copy() -> None:
+    # Two different solutions that share the task's signature and the one-line
+    # inertia every candidate writes.
+    shared = (
+        "\n\n\ndef inertia(X, centroids, labels):\n"
+        "    return float(((X - centroids[labels]) ** 2).sum())\n"
+    )
+    first = _fp(ORIGINAL + shared)
+    second = _fp(INDEPENDENT + shared)
+    assert not compare_fingerprints(first, second).suspicious
+    assert not compare_fingerprints(second, first).suspicious
