@@ -168,6 +168,7 @@ def _grade_command(args: argparse.Namespace) -> int:
         # A peer copy can pull a score under --fail-under.
         exit_code = max([exit_code, *(exit_code_for(e.result, args.fail_under) for e in graded)])
         books = write_gradebook(graded, args.out, task.title, pairs)
+        books.append(args.out / "similarity.csv")
         print(f"gradebook: {', '.join(str(p) for p in books)}")
     return exit_code
 
@@ -186,7 +187,6 @@ def _compare_peers(
         named, task.template, load_rubric(args.rubric or task.rubric), args.out,
         lambda stem, result: write_reports(result, args.out, stem, formats=args.formats),
     )
-    print(f"similarity: {args.out / 'similarity.csv'} ({len(pairs)} suspicious pair(s))")
     return [Entry(results[e.stem], e.stem) for e in graded], pairs
 
 
