@@ -203,6 +203,9 @@ class Provenance:
     """Own versus declared code; undeclared source notes and undeclared copies flagged."""
 
     name = "provenance"
+    # Read by the pipeline: a candidate's view of a full grade is judged again
+    # in check mode, so it never carries comparisons with the solution.
+    self_check_differs = True
 
     def evaluate(self, context: Context) -> CriterionResult:
         """Count own and copied lines; deduct for stray notes, copies and mostly copied code."""

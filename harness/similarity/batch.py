@@ -187,13 +187,7 @@ def fold_peer_matches(
     ]
     folded = _folded(original, ratio, evidence, details, len(mine))
     criteria, points, max_points, percent = _rescored(rubric, result.criteria, folded)
-    candidate = result.candidate_score
-    if candidate is not None:
-        visible = {s.result.id: s.result for s in candidate.criteria}
-        if PROVENANCE in visible:
-            c_folded = _folded(visible[PROVENANCE], ratio, evidence, details, len(mine))
-            view = _rescored(rubric, candidate.criteria, c_folded)
-            candidate = replace(candidate, criteria=view[0], points=view[1],
-                                max_points=view[2], percent=view[3])
+    # The candidate's view (candidate_score) stays as it was: it is judged as a
+    # self-check, which never names other submissions.
     return replace(result, criteria=criteria, points=points, max_points=max_points,
-                   percent=percent, candidate_score=candidate)
+                   percent=percent)
