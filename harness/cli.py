@@ -15,6 +15,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.errors import (
     EXIT_GRADED,
@@ -24,6 +25,11 @@ from harness.errors import (
 )
 from harness.cli_options import claim_name, exit_code_for, percent
 from harness.sandbox import CHOICES
+
+if TYPE_CHECKING:
+    from harness.report.gradebook import Entry
+    from harness.similarity import PeerPair
+    from harness.task import Task
 
 FORMATS = ("json", "html", "junit", "md")
 DEFAULT_FORMATS = ("json", "html")
@@ -163,10 +169,31 @@ def _grade_command(args: argparse.Namespace) -> int:
         print(f"{notebook}: {result.percent:.1f}% [{result.status}] {result.message} -> {shown}")
         exit_code = max(exit_code, exit_code_for(result, args.fail_under))
     if not candidate_view:
-        # Hiring teams compare candidates: a ranked CSV and an index page.
-        books = write_gradebook(graded, args.out, task.title)
+        # Hiring teams compare candidates: peer copies, a ranked CSV and an index page.
+        graded, pairs = _compare_peers(graded, args, task)
+        # A peer copy can pull a score under --fail-under.
+        exit_code = max([exit_code, *(exit_code_for(e.result, args.fail_under) for e in graded)])
+        books = write_gradebook(graded, args.out, task.title, pairs)
+        books.append(args.out / "similarity.csv")
         print(f"gradebook: {', '.join(str(p) for p in books)}")
     return exit_code
+
+
+def _compare_peers(
+    graded: list[Entry], args: argparse.Namespace, task: Task
+) -> tuple[list[Entry], list[PeerPair]]:
+    """Peer copy detection over the batch; reports of folded results are rewritten."""
+    from harness.report import write_reports
+    from harness.report.gradebook import Entry
+    from harness.rubric import load_rubric
+    from harness.similarity.grade_batch import compare_batch
+
+    named = [(e.stem, Path(nb), e.result) for e, nb in zip(graded, args.notebooks)]
+    results, pairs = compare_batch(
+        named, task.template, load_rubric(args.rubric or task.rubric), args.out,
+        lambda stem, result: write_reports(result, args.out, stem, formats=args.formats),
+    )
+    return [Entry(results[e.stem], e.stem) for e in graded], pairs
 
 
 def _image_command(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -134,6 +134,7 @@ def grade(
     say(f"{notebook}: scoring")
     with timer.phase("criteria"):
         results: dict[str, CriterionResult] = {}
+        contexts: dict[str, Context] = {}
         for spec in rubric_model.criteria:
             options: dict[str, Any] = dict(spec.options)
             if spec.name == "lint" and lint_messages is not None:
@@ -146,13 +147,15 @@ def grade(
                 cells=judged.cells,
                 execution_status=judged.status,
                 mode=mode,
+                task=task_model,
             )
+            contexts[spec.name] = context
             results[spec.name] = _evaluate(spec.name, criteria[spec.name], context)
     totals = score(rubric_model, results)
     status = "graded" if judged.status == "ok" else judged.status
     candidate_score = None
     if mode == "grade":
-        visible = score(rubric_model, _without_hidden(results))
+        visible = score(rubric_model, _as_self_check(results, criteria, contexts))
         candidate_score = CandidateScore(
             criteria=visible.criteria,
             points=visible.points,
@@ -182,12 +185,27 @@ def grade(
     )
 
 
-def _without_hidden(results: dict[str, CriterionResult]) -> dict[str, CriterionResult]:
-    """The criterion results as a self-check would have them."""
-    return {
-        name: hidden_skipped(name) if name == "hidden_tests" else result
-        for name, result in results.items()
-    }
+def _as_self_check(
+    results: dict[str, CriterionResult],
+    criteria: dict[str, Criterion],
+    contexts: dict[str, Context],
+) -> dict[str, CriterionResult]:
+    """The criterion results as a self-check would have them.
+
+    Hidden tests are skipped, and a criterion that judges differently in a
+    self-check (``self_check_differs``: provenance, whose comparisons with the
+    solution and known sources are for the hiring team only) is judged again
+    in check mode, so a candidate's view cannot be used to probe the solution.
+    """
+    visible: dict[str, CriterionResult] = {}
+    for name, result in results.items():
+        if name == "hidden_tests":
+            visible[name] = hidden_skipped(name)
+        elif getattr(criteria[name], "self_check_differs", False):
+            visible[name] = _evaluate(name, criteria[name], replace(contexts[name], mode="check"))
+        else:
+            visible[name] = result
+    return visible
 
 
 def _evaluate(name: str, criterion: Criterion, context: Context) -> CriterionResult:

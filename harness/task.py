@@ -8,10 +8,21 @@ Layout of ``tasks/<name>/``::
     tests/public/      tests the candidate sees
     tests/hidden/      tests only the grader runs
     data/              files copied next to the notebook when it runs
+    known_sources/     optional: code candidates might copy (public solutions,
+                       library source), .py or .ipynb; compared when grading
+
+``[report.headings]`` adds heading synonyms for the report criterion's three
+sections (``approach``, ``tried``, ``improve``), e.g. the words a task's
+audience uses or another language::
+
+    [report.headings]
+    approach = ["Lösungsweg", "Design"]
+    improve = ["Ausblick"]
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +60,8 @@ class Task:
     functions: tuple[str, ...]  # functions the tests call (shown to candidates)
     limits: Limits = field(default_factory=Limits)  # sandbox limits
     requirements: tuple[str, ...] = ()  # extra pip requirements for the task image
+    # Extra report heading phrases by section key ("approach", "tried", "improve").
+    report_headings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_task(folder: str | Path) -> Task:
@@ -58,7 +71,7 @@ def load_task(folder: str | Path) -> Task:
     if not root.is_dir():
         raise TaskError(f"{folder}: task folder not found; pass --task tasks/<name>")
     data = read_toml(path, TaskError)
-    reject_unknown(data, {"task", "limits", "environment"}, path, TaskError, "top level")
+    reject_unknown(data, {"task", "limits", "environment", "report"}, path, TaskError, "top level")
     meta = table(data, "task", path, TaskError)
     reject_unknown(meta, _TASK_KEYS, path, TaskError, "task")
     limits_table = table(data, "limits", path, TaskError)
@@ -130,7 +143,30 @@ def load_task(folder: str | Path) -> Task:
         functions=tuple(functions),
         limits=limits,
         requirements=tuple(requirements),
+        report_headings=_report_headings(data, path),
     )
+
+
+REPORT_SECTIONS = ("approach", "tried", "improve")
+
+
+def _report_headings(data: dict[str, object], path: Path) -> dict[str, tuple[str, ...]]:
+    """``[report.headings]``: extra heading phrases per report section."""
+    report = table(data, "report", path, TaskError)
+    reject_unknown(report, {"headings"}, path, TaskError, "report")
+    headings = table(report, "headings", path, TaskError)
+    reject_unknown(headings, set(REPORT_SECTIONS), path, TaskError, "report.headings")
+    found: dict[str, tuple[str, ...]] = {}
+    for key, phrases in headings.items():
+        if not isinstance(phrases, list) or not all(
+            isinstance(p, str) and p.strip() for p in phrases
+        ):
+            raise TaskError(
+                f"{path}: report.headings.{key} must be a list of non-empty heading phrases, "
+                f'e.g. {key} = ["Results"]'
+            )
+        found[key] = tuple(phrases)
+    return found
 
 
 def _rubric_path(value: object, root: Path, path: Path) -> Path:

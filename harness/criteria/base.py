@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from harness.result import CellRun, CriterionResult, TestResult
 from harness.submission import Submission
+
+if TYPE_CHECKING:
+    from harness.task import Task
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,9 @@ class Context:
     in its table except ``weight``).  ``tests`` holds every judged test, both
     suites; ``own_tests`` the results of the candidate's own test functions.
     ``mode`` is ``"grade"`` or ``"check"`` (hidden tests not run).
+    ``task`` is the task being graded, for criteria that read its host-side
+    files (the solution, ``known_sources/``, report headings); None in unit
+    tests that judge a bare submission.
     """
 
     submission: Submission
@@ -34,6 +40,7 @@ class Context:
     cells: tuple[CellRun, ...] = ()
     execution_status: str = "ok"  # "ok", "time-limit", "memory-limit", "process-limit", "dead-kernel", ...
     mode: str = "grade"
+    task: Task | None = None
 
 
 @runtime_checkable

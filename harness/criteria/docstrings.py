@@ -1,8 +1,13 @@
 """Docstrings: the share of the candidate's public functions and classes that explain themselves.
 
-Only definitions whose ``def``/``class`` line the candidate wrote count: a
-template's stub with its docstring is the task author's work, not theirs.
-Nested functions are skipped (they are not an interface anyone calls), and so
+A definition counts when the candidate wrote any line of it (its ``def``
+line, its body or its docstring): the stubs a template asks them to fill in
+(``kmeans``, ``inertia``) are exactly the functions a reviewer reads first.
+A docstring the template already had is the task author's, so a definition
+that still carries the template's docstring is left out of the share
+altogether: it neither earns credit nor costs any.  A definition the
+candidate did not touch at all is the template's and is not judged.  Nested
+functions are skipped (they are not an interface anyone calls), and so
 are pytest-style tests (``test_*`` functions, ``Test*`` classes), whose names
 already say what they check.
 """
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 
 from harness.criteria._util import nothing_written, own_code_lines, status_for
 from harness.criteria.base import Context
+from harness.extract import extract_code
 from harness.result import CriterionResult, Evidence, Status
 from harness.submission import Submission
 
@@ -82,24 +88,62 @@ def is_meaningful(docstring: str | None) -> bool:
     return len(_WORD.findall(text)) >= MIN_WORDS and not _PLACEHOLDER.match(text)
 
 
-def written_definitions(submission: Submission) -> list[_Definition] | None:
-    """Public definitions on written lines, or None if the code does not parse."""
+def _public_definitions(text: str) -> list[tuple[str, str, _Def]] | None:
+    """(kind, qualname, node) of every public definition, or None if it does not parse."""
     try:
-        tree = ast.parse(submission.code.text)
+        tree = ast.parse(text)
     except SyntaxError:
         return None
     collector = _Collector()
     collector.visit(tree)
+    # A leading underscore anywhere: private, dunder, or a member of a private class.
+    return [
+        item for item in collector.found
+        if not any(part.startswith("_") for part in item[1].split("."))
+    ]
+
+
+def _template_docstrings(submission: Submission) -> dict[str, str]:
+    """The template's own docstrings by qualified name, whitespace-normalised."""
+    if submission.template is None:
+        return {}
+    found = _public_definitions(extract_code(submission.template).text) or []
+    return {
+        qualname: " ".join(docstring.split())
+        for _, qualname, node in found
+        if (docstring := ast.get_docstring(node))
+    }
+
+
+def _touched(submission: Submission, node: _Def) -> bool:
+    """Whether the candidate wrote any line from the def line to the end of the body."""
+    for lineno in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+        origin = submission.code.origin(lineno)
+        if origin is not None and submission.is_written(origin.cell, origin.line):
+            return True
+    return False
+
+
+def written_definitions(submission: Submission) -> list[_Definition] | None:
+    """Public definitions the candidate wrote any of, or None if the code does not parse.
+
+    A definition still carrying the template's docstring is left out: that
+    docstring is the task author's, so it can earn the candidate nothing.
+    """
+    found_nodes = _public_definitions(submission.code.text)
+    if found_nodes is None:
+        return None
+    template_docstrings = _template_docstrings(submission)
     found: list[_Definition] = []
-    for kind, qualname, node in collector.found:
-        if any(part.startswith("_") for part in qualname.split(".")):
-            continue  # private, dunder, or a member of a private class
+    for kind, qualname, node in found_nodes:
         origin = submission.code.origin(node.lineno)
-        if origin is None or not submission.is_written(origin.cell, origin.line):
+        if origin is None or not _touched(submission, node):
             continue
-        found.append(
-            _Definition(kind, qualname, origin.cell, origin.line, ast.get_docstring(node))
-        )
+        docstring = ast.get_docstring(node)
+        kept = template_docstrings.get(qualname)
+        if docstring and kept is not None and " ".join(docstring.split()) == kept:
+            continue
+        found.append(_Definition(kind, qualname, origin.cell, origin.line, docstring))
     return found
 
 

@@ -11,6 +11,20 @@ small borrowed snippet costs nothing; a comment that names a source outside
 this format ("taken from stackoverflow", a bare URL) is flagged so the
 candidate declares it properly, and a notebook that is mostly declared copies
 earns less, because the task is to see the candidate's own work.
+
+Undeclared copies are found by fingerprints (:mod:`harness.similarity`):
+the candidate's written code outside declared regions is compared with the
+task's solution and every file in the task's ``known_sources/`` folder.  Each
+matched region is evidence (cell, lines, source, share), and the copied
+lines cost points: the score is multiplied by
+``1 - copy_penalty * copied_lines / own_lines`` (at least 0).  A declared
+region is never fingerprinted, so a declared copy costs nothing whatever it
+matches.  Other submissions of a batch are compared at batch level, and
+their matches folded in with :func:`harness.similarity.fold_peer_matches`.
+
+In ``check`` mode (candidates) no comparison runs at all: a self-check that
+said "this matches the solution" would let a candidate probe the solution
+line by line.  The self-check judges declarations only and says so.
 """
 
 from __future__ import annotations
@@ -19,14 +33,32 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from harness.authorship import build_submission
 from harness.criteria._util import candidate_lines, is_code_line, option_number, status_for
 from harness.extract import split_lines
 from harness.criteria.base import Context
 from harness.result import CriterionResult, Evidence, Status
+from harness.similarity import (
+    SOLUTION_LABEL,
+    Match,
+    compare_fingerprints,
+    copy_evidence,
+    copy_factor,
+    fingerprint_submission,
+    fingerprint_template,
+    task_references,
+)
 from harness.submission import Submission
 
 NOTE_PENALTY = 0.25  # per undeclared-looking source note
+COPY_PENALTY = 2.0  # an undeclared copy of half the own code leaves nothing
+SELF_CHECK_NOTE = (
+    "A self-check does not compare your code with other code; when the hiring team grades, "
+    "undeclared copies (from other submissions, the internet or a solution) are found and "
+    "cost points. Declare what you copied."
+)
 MARKER_FORMAT = "# copied-from: <source> ... # end-copied"
 
 _START = re.compile(r"^\s*#\s*(copied|adapted)-from\s*:?\s*(.*?)\s*$", re.IGNORECASE)
@@ -48,6 +80,8 @@ class _Tally:
     sources: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     notes: int = 0  # undeclared-looking source notes
+    own_lines: set[tuple[int, int]] = field(default_factory=set)  # outside declared regions
+    declared: set[tuple[int, int]] = field(default_factory=set)  # inside declared regions
 
 
 def _comments(source: str) -> dict[int, str]:
@@ -109,8 +143,10 @@ def tally(submission: Submission) -> _Tally:
             if is_code_line(text):
                 if region is None:
                     result.own += 1
+                    result.own_lines.add((cell.index, number))
                 else:
                     result.copied += 1
+                    result.declared.add((cell.index, number))
     return result
 
 
@@ -134,31 +170,79 @@ def _open_region(result: _Tally, cell: int, line: int, source: str) -> str:
     return source
 
 
+def _undeclared_copies(context: Context, counted: _Tally) -> list[tuple[str, Match]]:
+    """Suspicious matches of the candidate's undeclared code with the task's references."""
+    task = context.task
+    if task is None or context.mode != "grade":
+        return []
+    submission = context.submission
+    mine = fingerprint_submission(submission, counted.declared)
+    common = fingerprint_template(submission.template).hashes
+    found = []
+    itself = Path(submission.notebook.path).resolve()
+    for reference in task_references(task.solution, task.root, task.template):
+        if reference.path == itself:
+            continue  # `task validate` grades the solution: it is not a copy of itself
+        match = compare_fingerprints(mine, reference.fingerprint, common)
+        if match.suspicious:
+            found.append((reference.label, match))
+    return found
+
+
+def fingerprint_notebook(path: str | Path, template: str | Path | None) -> dict[str, object]:
+    """The JSON fingerprint of one submission's written, undeclared code, for a batch store.
+
+    Uses the same authorship and declared regions as this criterion; an
+    unreadable notebook raises NotebookError (it has no code to compare).
+    """
+    submission = build_submission(path, template)
+    return fingerprint_submission(submission, tally(submission).declared).to_json()
+
+
 class Provenance:
-    """Own versus declared code, with undeclared-looking source notes flagged."""
+    """Own versus declared code; undeclared source notes and undeclared copies flagged."""
 
     name = "provenance"
+    # Read by the pipeline: a candidate's view of a full grade is judged again
+    # in check mode, so it never carries comparisons with the solution.
+    self_check_differs = True
 
     def evaluate(self, context: Context) -> CriterionResult:
-        """Count own and copied lines; deduct for stray notes and for mostly copied code."""
+        """Count own and copied lines; deduct for stray notes, copies and mostly copied code."""
         min_own_share = option_number(
             context.options, "min_own_share", 0.5, criterion=self.name, bounds=(0.0, 1.0)
         )
+        penalty = option_number(
+            context.options, "copy_penalty", COPY_PENALTY, criterion=self.name, bounds=(0.0, 100.0)
+        )
         counted = tally(context.submission)
         total = counted.own + counted.copied
+        matches = _undeclared_copies(context, counted)
+        matched: frozenset[tuple[int, int]] = frozenset().union(
+            *(match.lines for _, match in matches)
+        )
+        copied_lines = sorted(counted.own_lines & matched)
         details: dict[str, object] = {
             "own_lines": counted.own,
             "copied_lines": counted.copied,
             "sources": list(counted.sources),
             "undeclared_notes": counted.notes,
+            "undeclared_copied_lines": [list(line) for line in copied_lines],
+            "copy_penalty": penalty,
+            "copy_detection": "off in a self-check" if context.mode != "grade" else "on",
         }
+        evidence = list(counted.evidence)
+        for label, match in matches:
+            evidence.extend(copy_evidence(label, match, show_theirs=label != SOLUTION_LABEL))
+        if context.mode != "grade":
+            evidence.append(Evidence(SELF_CHECK_NOTE, kind="copy-detection"))
         if total == 0:
             return CriterionResult(
                 id=self.name,
                 score=0.0,
                 status=Status.FAIL,
                 summary="There is no code of your own to judge yet.",
-                evidence=tuple(counted.evidence),
+                evidence=tuple(evidence),
                 advice=f"Write your solution; mark any code you copy with {MARKER_FORMAT}.",
                 details=details,
             )
@@ -166,25 +250,33 @@ class Provenance:
         share = counted.own / total
         if share < min_own_share:
             score *= share / min_own_share
+        score *= copy_factor(len(copied_lines), counted.own, penalty)
         summary = (
             f"{counted.own} own and {counted.copied} declared copied lines "
             f"from {len(counted.sources)} source(s)"
         )
         if counted.notes:
             summary += f"; {counted.notes} undeclared-looking source note(s)"
+        if copied_lines:
+            summary += f"; {len(copied_lines)} line(s) match other code without a declaration"
         return CriterionResult(
             id=self.name,
             score=score,
             status=status_for(score),
             summary=summary + ".",
-            evidence=tuple(counted.evidence),
-            advice=_advice(counted, share, min_own_share),
+            evidence=tuple(evidence),
+            advice=_advice(counted, share, min_own_share, bool(copied_lines)),
             details=details,
         )
 
 
-def _advice(counted: _Tally, share: float, min_own_share: float) -> str:
+def _advice(counted: _Tally, share: float, min_own_share: float, copies: bool) -> str:
     parts: list[str] = []
+    if copies:
+        parts.append(
+            f"Code that matches another source must be declared with {MARKER_FORMAT}, "
+            "or rewritten as your own."
+        )
     if counted.notes:
         parts.append(
             f"Turn each flagged comment into a declaration: {MARKER_FORMAT} around the copied "

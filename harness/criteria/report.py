@@ -2,19 +2,24 @@
 
 Reviewers of take-homes ask candidates to describe their process; this finds
 those three sections however a candidate titles them (any heading level,
-a bold line, numbered, with or without a colon) and credits a section only
-for the candidate's own words: the template's placeholder, lorem ipsum or a
-handful of words earn nothing.
+a bold line, numbered, with or without a colon, common synonyms such as
+"Results" or "Limitations", a few other languages, and a task's own
+``[report.headings]``) and credits a section only for the candidate's own
+words: the template's placeholder, lorem ipsum or a handful of words earn
+nothing.  A part with no credited heading may still be found in the
+candidate's prose (:mod:`harness.criteria.report_prose`) for most of its credit.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from harness.criteria._util import option_number, status_for
 from harness.criteria.base import Context
+from harness.criteria.report_prose import FALLBACK_CREDIT, ProsePart, find_prose_parts
 from harness.extract import split_lines
 from harness.result import CriterionResult, Evidence
 from harness.submission import Notebook
@@ -35,7 +40,9 @@ SECTIONS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"|solution (?:overview|summary|approach|description|outline)"
             r"|overview of (?:my |the )?solution|summary of (?:my |the )?solution"
             r"|how (?:it|this|the solution|my solution) works"
-            r"|how (?:i|we) (?:solved|approached|tackled) (?:it|this|the (?:task|problem)))\b"
+            r"|how (?:i|we) (?:solved|approached|tackled) (?:it|this|the (?:task|problem))"
+            r"|implementation|design|ansatz|vorgehen|vorgehensweise|lösungsweg|methodik"
+            r"|approche|méthode|methode|enfoque|método|metodología)\b"
         ),
     ),
     (
@@ -47,7 +54,9 @@ SECTIONS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"|what (?:was|i've|we've|has been) tried|things (?:i|we) tried"
             r"|experiments?|experimentation|attempts|tried|trials|what didn't work"
             r"|alternatives(?: considered| tried| explored)?"
-            r"|(?:other |alternative )?approaches (?:tried|considered|explored))\b"
+            r"|(?:other |alternative )?approaches (?:tried|considered|explored)"
+            r"|results|findings|observations|evaluation|discussion|what worked"
+            r"|ergebnisse|versuche|résultats|essais|resultados|pruebas)\b"
         ),
     ),
     (
@@ -60,7 +69,8 @@ SECTIONS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r"|(?:possible |potential |further |future )?improvements?"
             r"|future (?:work|directions)|further work|next steps|outlook"
             r"|(?:with|if i had|given) more time|room for improvement"
-            r"|(?:known |current )?limitations)\b"
+            r"|(?:known |current )?limitations|what's next|ausblick|verbesserungen"
+            r"|améliorations|perspectives|mejoras|trabajo futuro)\b"
         ),
     ),
 )
@@ -109,18 +119,31 @@ def normalise_title(title: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def section_key(title: str) -> str | None:
-    """Which report section a heading names, if any."""
+Synonyms = Mapping[str, tuple[str, ...]]  # section key -> extra heading phrases (task.toml)
+
+
+def section_key(title: str, synonyms: Synonyms | None = None) -> str | None:
+    """Which report section a heading names, if any.
+
+    ``synonyms`` are a task's own heading phrases (``[report.headings]`` in
+    task.toml); like the built-in ones they match at the start of the
+    heading, whole words, case-insensitively.
+    """
     text = normalise_title(title)
     if not text or len(text.split()) > 12:
         return None
     for key, _, pattern in SECTIONS:
         if pattern.match(text):
             return key
+    for key, phrases in (synonyms or {}).items():
+        for phrase in phrases:
+            wanted = normalise_title(phrase)
+            if wanted and re.match(re.escape(wanted) + r"(?!\w)", text):
+                return key
     return None
 
 
-def _lines(notebook: Notebook) -> list[_Line]:
+def _lines(notebook: Notebook, synonyms: Synonyms | None) -> list[_Line]:
     """Every markdown line in notebook order, headings marked with their level."""
     out: list[_Line] = []
     for cell in notebook.markdown_cells:
@@ -135,13 +158,15 @@ def _lines(notebook: Notebook) -> list[_Line]:
             if in_fence or _FENCE.match(text):
                 out.append(_Line(cell.index, number, text))
                 continue
-            lines, underlined = _classify(cell.index, number, text, rows)
+            lines, underlined = _classify(cell.index, number, text, rows, synonyms)
             out.extend(lines)
             skip = number + 1 if underlined else 0
     return out
 
 
-def _classify(cell: int, number: int, text: str, rows: list[str]) -> tuple[list[_Line], bool]:
+def _classify(
+    cell: int, number: int, text: str, rows: list[str], synonyms: Synonyms | None
+) -> tuple[list[_Line], bool]:
     """Lines for one markdown row, and whether the next row underlines it."""
     if match := _ATX.match(text):
         return [_Line(cell, number, "", len(match.group(1)), match.group(2))], False
@@ -151,7 +176,7 @@ def _classify(cell: int, number: int, text: str, rows: list[str]) -> tuple[list[
             return [_Line(cell, number, "", BOLD_LEVEL, title)], False
         # "**Approach:** I used ..." is a heading with its content on the line;
         # any other bold lead-in is just emphasis in a paragraph.
-        if (colon or title.rstrip().endswith(":")) and section_key(title):
+        if (colon or title.rstrip().endswith(":")) and section_key(title, synonyms):
             return [_Line(cell, number, "", BOLD_LEVEL, title), _Line(cell, number, rest)], False
         return [_Line(cell, number, text)], False
     following = rows[number] if number < len(rows) else ""
@@ -163,7 +188,7 @@ def _classify(cell: int, number: int, text: str, rows: list[str]) -> tuple[list[
     return [_Line(cell, number, text)], False
 
 
-def find_sections(notebook: Notebook) -> list[Section]:
+def find_sections(notebook: Notebook, synonyms: Synonyms | None = None) -> list[Section]:
     """All headings that name a report section, each with the text below it.
 
     A section runs until the next heading of the same or a higher level, or
@@ -171,15 +196,17 @@ def find_sections(notebook: Notebook) -> list[Section]:
     tried" nested under "## Approach" does not lend it words); it continues
     across markdown cells, and code cells in between do not end it.
     """
-    lines = _lines(notebook)
+    lines = _lines(notebook, synonyms)
     found: list[Section] = []
     for position, head in enumerate(lines):
-        key = section_key(head.title) if head.level else None
+        key = section_key(head.title, synonyms) if head.level else None
         if key is None:
             continue
         body: list[str] = []
         for row in lines[position + 1 :]:
-            if row.level and (row.level <= head.level or section_key(row.title) not in (None, key)):
+            if row.level and (
+                row.level <= head.level or section_key(row.title, synonyms) not in (None, key)
+            ):
                 break
             body.append(row.title if row.level else row.text)
         found.append(Section(key, head.title, head.cell, head.line, "\n".join(body).strip()))
@@ -226,6 +253,28 @@ def _judge(section: Section, template: Section | None, min_words: int) -> _Verdi
     return _Verdict(section, words, "" if words >= min_words else "short")
 
 
+def _headed(
+    sections: list[Section], template_sections: list[Section], min_words: int
+) -> tuple[dict[str, _Verdict], dict[str, list[str]]]:
+    """The best verdict per part among its headed sections, and the text of short ones.
+
+    Sections judged too short stay too short: their words do not come back
+    as prose for the same part.
+    """
+    best: dict[str, _Verdict] = {}
+    judged: dict[str, list[str]] = {}
+    for key, _, _ in SECTIONS:
+        template = next((s for s in template_sections if s.key == key), None)
+        verdicts = [_judge(s, template, min_words) for s in sections if s.key == key]
+        judged[key] = [v.section.text for v in verdicts if v.problem == "short"]
+        if verdicts:
+            # The first occurrence with real content, else the fullest one.
+            best[key] = next((v for v in verdicts if not v.problem), None) or max(
+                verdicts, key=lambda v: v.words
+            )
+    return best, judged
+
+
 class Report:
     """Three report sections with real content, one third of the score each."""
 
@@ -239,43 +288,70 @@ class Report:
                 context.options, "min_words", 20, criterion=self.name, bounds=(0, 100_000)
             )
         )
-        sections = find_sections(submission.notebook)
-        template_sections = find_sections(submission.template) if submission.template else []
-        best: dict[str, _Verdict] = {}
-        for key, _, _ in SECTIONS:
-            template = next((s for s in template_sections if s.key == key), None)
-            verdicts = [_judge(s, template, min_words) for s in sections if s.key == key]
-            if verdicts:
-                # The first occurrence with real content, else the fullest one.
-                best[key] = next((v for v in verdicts if not v.problem), None) or max(
-                    verdicts, key=lambda v: v.words
-                )
+        synonyms = context.task.report_headings if context.task is not None else {}
+        sections = find_sections(submission.notebook, synonyms)
+        template_sections = (
+            find_sections(submission.template, synonyms) if submission.template else []
+        )
+        best, judged = _headed(sections, template_sections, min_words)
+        uncredited = tuple(key for key, _, _ in SECTIONS if key not in best or best[key].problem)
+        prose = find_prose_parts(
+            submission.notebook, submission.template, uncredited, min_words, judged
+        )
         evidence = [
-            _evidence(label, best[key], min_words)
-            if key in best
-            else Evidence(
-                f"no {label!r} section: add a markdown heading such as '## {label}'",
-                kind="missing-section",
-                severity="warning",
-            )
-            for key, label, _ in SECTIONS
+            _part_evidence(key, label, best, prose, min_words) for key, label, _ in SECTIONS
         ]
-        missing = [label for key, label, _ in SECTIONS if key not in best]
-        weak = [label for key, label, _ in SECTIONS if key in best and best[key].problem]
+        missing = [label for key, label, _ in SECTIONS if key not in best and key not in prose]
+        weak = [
+            label for key, label, _ in SECTIONS
+            if key in best and best[key].problem and key not in prose
+        ]
         credited = sum(1 for verdict in best.values() if not verdict.problem)
-        score = credited / len(SECTIONS)
+        score = (credited + FALLBACK_CREDIT * len(prose)) / len(SECTIONS)
+        summary = f"{credited} of {len(SECTIONS)} report sections have real content"
+        if prose:
+            summary += f"; {len(prose)} more found in your prose without a heading"
+        advice = _advice(missing, weak, min_words)
+        if prose:
+            advice = (advice + " " if advice else "") + (
+                "Put each part of your report under its own heading "
+                "(Approach, What I tried, What I would improve) for full marks."
+            )
         return CriterionResult(
             id=self.name,
             score=score,
             status=status_for(score),
-            summary=f"{credited} of {len(SECTIONS)} report sections have real content.",
+            summary=summary + ".",
             evidence=tuple(evidence),
-            advice=_advice(missing, weak, min_words),
+            advice=advice,
             details={
                 "words": {key: verdict.words for key, verdict in best.items()},
+                "prose_words": {key: part.words for key, part in prose.items()},
                 "min_words": min_words,
             },
         )
+
+
+def _part_evidence(
+    key: str, label: str, best: dict[str, _Verdict], prose: dict[str, ProsePart], min_words: int
+) -> Evidence:
+    """The evidence for one part: its heading's verdict, or where the prose covers it."""
+    if key in prose:
+        part = prose[key]
+        return Evidence(
+            f"{label!r} found in your prose without a heading: {part.words} words "
+            f"({FALLBACK_CREDIT:.0%} of the credit)",
+            kind="prose-section",
+            severity="warning",
+            cell=part.cell,
+        )
+    if key in best:
+        return _evidence(label, best[key], min_words)
+    return Evidence(
+        f"no {label!r} section: add a markdown heading such as '## {label}'",
+        kind="missing-section",
+        severity="warning",
+    )
 
 
 def _evidence(label: str, verdict: _Verdict, min_words: int) -> Evidence:

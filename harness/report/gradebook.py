@@ -18,7 +18,9 @@ from urllib.parse import quote
 
 import jinja2
 
+from harness.report.similarity import side_by_side
 from harness.result import GradeResult
+from harness.similarity import PeerPair
 from harness.text import clean
 
 _ENV = jinja2.Environment(
@@ -78,8 +80,14 @@ def render_csv(entries: Sequence[Entry]) -> str:
     return buffer.getvalue()
 
 
-def render_index(entries: Sequence[Entry], task: str) -> str:
-    """A self-contained page ranking the batch, each row linking its report."""
+def render_index(
+    entries: Sequence[Entry], task: str, pairs: Sequence[PeerPair] = ()
+) -> str:
+    """A self-contained page ranking the batch, each row linking its report.
+
+    Suspicious pairs (peer copy detection) follow the ranking, each with the
+    matched regions of both notebooks side by side.
+    """
     ids = _criteria_ids(entries)
     rows = []
     for rank, entry in enumerate(_ranked(entries), start=1):
@@ -98,17 +106,20 @@ def render_index(entries: Sequence[Entry], task: str) -> str:
                 for i in ids
             ],
         })
+    results = {entry.stem: entry.result for entry in entries}
     return _ENV.get_template("gradebook.html.j2").render(
-        task=clean(task, 200), criteria=ids, rows=rows
+        task=clean(task, 200), criteria=ids, rows=rows, pairs=side_by_side(pairs, results)
     )
 
 
-def write_gradebook(entries: Sequence[Entry], out_dir: Path, task: str) -> list[Path]:
-    """Write ``gradebook.csv`` and ``index.html`` into ``out_dir``."""
+def write_gradebook(
+    entries: Sequence[Entry], out_dir: Path, task: str, pairs: Sequence[PeerPair] = ()
+) -> list[Path]:
+    """Write ``gradebook.csv`` and ``index.html`` (with suspicious ``pairs``) into ``out_dir``."""
     from harness.report import write_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, index_path = out_dir / "gradebook.csv", out_dir / "index.html"
     write_atomic(csv_path, render_csv(entries))
-    write_atomic(index_path, render_index(entries, task))
+    write_atomic(index_path, render_index(entries, task, pairs))
     return [csv_path, index_path]

@@ -5,7 +5,8 @@ import pytest
 from harness.criteria.base import Criterion
 from harness.criteria.docstrings import Docstrings, is_meaningful
 from harness.result import Status
-from tests.criteria.conftest import MakeContext
+from harness.criteria.base import Context
+from tests.criteria.conftest import MakeContext, RealSubmission
 
 
 DOCUMENTED = '''def kmeans(points, k):
@@ -100,9 +101,9 @@ def test_skipped_definitions_do_not_count(make_context: MakeContext, code: str) 
     assert result.evidence == ()
 
 
-def test_template_definitions_are_not_judged(make_context: MakeContext) -> None:
-    # The template's stub (cell 0) has no docstring, but its def line is not the
-    # candidate's; only their own helper in cell 1 counts.
+def test_untouched_template_definitions_are_not_judged(make_context: MakeContext) -> None:
+    # The template's stub (cell 0) is untouched: nothing of it is the candidate's,
+    # so only their own helper in cell 1 counts.
     cells = [
         ("code", "def kmeans(points, k):\n    return points[:k]"),
         (
@@ -111,10 +112,73 @@ def test_template_definitions_are_not_judged(make_context: MakeContext) -> None:
             "    return abs(a - b)",
         ),
     ]
-    written = {(0, 2), (1, 1), (1, 2), (1, 3)}
+    written = {(1, 1), (1, 2), (1, 3)}
     result = Docstrings().evaluate(make_context(cells, written))
     assert (result.score, result.status) == (1.0, Status.PASS)
     assert result.details["total"] == 1
+
+
+def test_filled_in_stub_counts_though_its_def_line_is_the_templates(
+    make_context: MakeContext,
+) -> None:
+    # Only the body (0, 2) is written; the def line is the template's.
+    cells = [("code", "def kmeans(points, k):\n    return points[:k]")]
+    result = Docstrings().evaluate(make_context(cells, {(0, 2)}))
+    assert (result.score, result.details["total"]) == (0.0, 1)
+    assert "'kmeans'" in result.evidence[0].message
+
+
+STUBS = (
+    "def kmeans(X, k, seed=0, max_iter=100):\n"
+    '    raise NotImplementedError("implement kmeans")\n\n\n'
+    "def inertia(X, centroids, labels):\n"
+    '    raise NotImplementedError("implement inertia")\n'
+)
+FILLED = (
+    "def kmeans(X, k, seed=0, max_iter=100):\n"
+    '    """Cluster the rows of X into k groups with Lloyd\'s algorithm."""\n'
+    "    return X[:k], list(range(len(X)))\n\n\n"
+    "def inertia(X, centroids, labels):\n"
+    '    """Within-cluster sum of squared distances of a clustering."""\n'
+    "    return float(((X - centroids[labels]) ** 2).sum())\n"
+)
+
+
+def test_template_stubs_filled_with_docstrings_earn_full_marks(
+    real_submission: RealSubmission,
+) -> None:
+    # The case from issue 9: no helper, just the two stubs done well.
+    submission = real_submission([("code", FILLED)], [("code", STUBS)])
+    result = Docstrings().evaluate(Context(submission=submission))
+    assert (result.score, result.status) == (1.0, Status.PASS)
+    assert [d["name"] for d in result.details["definitions"]] == ["kmeans", "inertia"]
+
+
+def test_template_stubs_filled_without_docstrings_score_zero(
+    real_submission: RealSubmission,
+) -> None:
+    code = FILLED.replace(
+        '    """Cluster the rows of X into k groups with Lloyd\'s algorithm."""\n', ""
+    ).replace('    """Within-cluster sum of squared distances of a clustering."""\n', "")
+    submission = real_submission([("code", code)], [("code", STUBS)])
+    result = Docstrings().evaluate(Context(submission=submission))
+    assert (result.score, result.details["total"]) == (0.0, 2)
+
+
+def test_docstring_kept_from_the_template_is_left_out(real_submission: RealSubmission) -> None:
+    template = (
+        "def kmeans(X, k):\n"
+        '    """Cluster X into k groups; return centroids and labels."""\n'
+        "    raise NotImplementedError\n"
+    )
+    own = 'def helper(v):\n    """Square every value of v."""\n    return v * v\n'
+    cells = [("code", template.replace("raise NotImplementedError", "return X[:k], X")),
+             ("code", own)]
+    submission = real_submission(cells, [("code", template)])
+    result = Docstrings().evaluate(Context(submission=submission))
+    # kmeans keeps the author's docstring: neither credit nor cost; helper counts.
+    assert [d["name"] for d in result.details["definitions"]] == ["helper"]
+    assert result.score == 1.0
 
 
 def test_no_definitions_scores_zero_with_advice(make_context: MakeContext) -> None:

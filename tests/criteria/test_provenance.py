@@ -26,6 +26,9 @@ def test_declared_small_snippet_scores_full(make_context: MakeContext) -> None:
         "copied_lines": 2,
         "sources": ["https://stackoverflow.com/a/4588028"],
         "undeclared_notes": 0,
+        "undeclared_copied_lines": [],
+        "copy_penalty": 2.0,
+        "copy_detection": "on",
     }
     assert [(e.cell, e.line, e.kind) for e in result.evidence] == [(1, 1, "declared-copy")]
     assert "9 own and 2 declared copied lines" in result.summary
