@@ -10,10 +10,11 @@ cgroup.  Used by bench/batch_bench.py and the batch soak and kill tests.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,19 +62,22 @@ def rss_kb(pid: int) -> int:
     return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE_KB
 
 
-def docker_cpu_seconds() -> float:
-    """CPU of all processes in Docker containers now (sandboxes of any run)."""
-    total = 0.0
+_CONTAINER_ID = re.compile(r"docker[-/]([0-9a-f]{64})")
+
+
+def container_processes() -> dict[int, str]:
+    """pid -> container id of every process running in a Docker container."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            cgroup = (entry / "cgroup").read_text()
-            if "docker" in cgroup:
-                total += cpu_seconds(int(entry.name))
-        except (OSError, IndexError, ValueError):
+            match = _CONTAINER_ID.search((entry / "cgroup").read_text())
+        except OSError:
             continue
-    return total
+        if match:
+            found[int(entry.name)] = match.group(1)
+    return found
 
 
 @dataclass
@@ -86,7 +90,8 @@ class Watch:
     samples: list[tuple[float, int]] = field(default_factory=list)  # (time, summed RSS kB)
     cpu: dict[int, tuple[str, float]] = field(default_factory=dict)  # pid -> (kind, CPU s)
     pids_seen: set[int] = field(default_factory=set)
-    container_cpu: float = 0.0  # max over samples of CPU in containers seen (approximate)
+    owned: Callable[[str], bool] | None = None  # container id -> started by this run?
+    sandbox_cpu: dict[int, float] = field(default_factory=dict)  # container pid -> CPU s
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -112,6 +117,13 @@ class Watch:
                     self.pids_seen.add(pid)
                 except (OSError, IndexError, ValueError):
                     continue
+            if self.owned is not None:
+                for pid, container in container_processes().items():
+                    try:
+                        if self.owned(container):
+                            self.sandbox_cpu[pid] = cpu_seconds(pid)
+                    except (OSError, IndexError, ValueError):
+                        continue
             self.samples.append((time.monotonic() - started, total))
             self.peak_kb = max(self.peak_kb, total)
             self._stop.wait(self.interval)
@@ -120,6 +132,8 @@ class Watch:
         totals: dict[str, float] = {}
         for kind, seconds in self.cpu.values():
             totals[kind] = totals.get(kind, 0.0) + seconds
+        if self.sandbox_cpu:
+            totals["sandbox"] = sum(self.sandbox_cpu.values())
         return {k: round(v, 2) for k, v in sorted(totals.items())}
 
 

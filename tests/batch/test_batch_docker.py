@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import sqlite3
+import subprocess
 import sys
 import time
 import uuid
@@ -40,6 +41,11 @@ def _grade(notebooks: Path, task: Path, out: Path, *extra: str) -> list[str]:
             "--quiet", *extra]
 
 
+def _start(command: list[str], marker: str) -> subprocess.Popen[bytes]:
+    """The CLI in its own process; its one line per notebook is not needed here."""
+    return run_marked(command, marker, stdout=subprocess.DEVNULL)
+
+
 def _containers_of(client: Any, pids: set[int]) -> list[str]:
     host = socket.gethostname()
     owners = {f"{host}:{pid}" for pid in pids}
@@ -60,7 +66,7 @@ def test_parallel_scores_equal_serial_scores(docker_client: Any, fast_task: Path
     notebooks = tmp_path / "in"
     write_batch(notebooks, mixed(8, hangs=2))
     for jobs in ("1", "3"):
-        run = run_marked(_grade(notebooks, fast_task, tmp_path / f"jobs{jobs}", "--jobs", jobs),
+        run = _start(_grade(notebooks, fast_task, tmp_path / f"jobs{jobs}", "--jobs", jobs),
                          uuid.uuid4().hex)
         assert run.wait(timeout=900) == 0
     serial, parallel = _scores(tmp_path / "jobs1"), _scores(tmp_path / "jobs3")
@@ -75,7 +81,7 @@ def test_sigkill_then_rerun_keeps_finished_results_and_grades_the_rest(
     write_batch(notebooks, mixed(10, hangs=1))
     marker = uuid.uuid4().hex
     watch = Watch(marker, interval=0.1).start()
-    run = run_marked(_grade(notebooks, fast_task, out, "--jobs", "2"), marker)
+    run = _start(_grade(notebooks, fast_task, out, "--jobs", "2"), marker)
     database = out / "gradebook.sqlite"
     deadline = time.monotonic() + 600
     while _count(database) < 3:
@@ -87,7 +93,7 @@ def test_sigkill_then_rerun_keeps_finished_results_and_grades_the_rest(
     before = {s.submission: s.graded_at for s in Gradebook.in_folder(out).results()}
     assert 3 <= len(before) < 10
 
-    rerun = run_marked(_grade(notebooks, fast_task, out, "--jobs", "2"), marker)
+    rerun = _start(_grade(notebooks, fast_task, out, "--jobs", "2"), marker)
     assert rerun.wait(timeout=900) == 0
     watch.stop()
     with Gradebook.in_folder(out) as book:
@@ -119,7 +125,7 @@ def test_soak_200_mixed_submissions(docker_client: Any, fast_task: Path, tmp_pat
     marker = uuid.uuid4().hex
     watch = Watch(marker, interval=0.5).start()
     started = time.monotonic()
-    run = run_marked(_grade(notebooks, fast_task, out), marker)
+    run = _start(_grade(notebooks, fast_task, out), marker)
     code = run.wait(timeout=2400)
     wall = time.monotonic() - started
     watch.stop()
