@@ -44,7 +44,7 @@ def classify(pid: int) -> str:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
     except OSError:
         return "gone"
-    if b"harness.batch.lint_worker" in command or b"pylint" in command:
+    if b"_lint_server" in command or b"pylint" in command:
         return "lint"
     if b"multiprocessing" in command:
         return "worker"

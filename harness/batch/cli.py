@@ -14,11 +14,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from harness.batch.blind import default_reveal_path
-from harness.batch.scheduler import BatchOptions, BatchSummary, Event, grade_batch
+from typing import TYPE_CHECKING
+
 from harness.batch.shard import parse_shard
-from harness.cli_options import exit_code_for
 from harness.errors import EXIT_GRADED, EXIT_HARNESS_ERROR
+
+if TYPE_CHECKING:  # the scheduler is imported when a command runs, not to build the parser
+    from harness.batch.scheduler import BatchOptions, BatchSummary, Event
 
 
 def _jobs(text: str) -> int:
@@ -63,6 +65,10 @@ def register(commands: Any) -> None:
 
 def run_grade(args: argparse.Namespace) -> int:
     """``takehome grade``: a batch into ``--out``; exit code as documented."""
+    from harness.batch.blind import default_reveal_path
+    from harness.batch.scheduler import BatchOptions, grade_batch
+    from harness.cli_options import exit_code_for
+
     reveal = None
     if args.blind or args.reveal is not None:
         reveal = args.reveal or default_reveal_path(args.out)

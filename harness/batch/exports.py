@@ -12,10 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from harness.batch.gradebook import Gradebook, Stored
-from harness.report import write_reports
+from harness.report import SUFFIXES, write_reports
 from harness.report.gradebook import Entry, write_gradebook
-
-REPORT_SUFFIXES = {"json": "json", "html": "html", "junit": "junit.xml", "md": "md"}
 
 
 def write_stored_reports(stored: Stored, out_dir: Path, formats: Sequence[str]) -> list[Path]:
@@ -32,8 +30,8 @@ def write_exports(book: Gradebook, out_dir: Path, formats: Sequence[str],
     """
     rows = book.results()
     for stored in rows:
-        missing = [f for f in formats
-                   if rerender or not (out_dir / f"{stored.report_stem}.{REPORT_SUFFIXES[f]}").exists()]
+        missing = [f for f in formats if rerender or not (
+            out_dir / f"{stored.report_stem}.{SUFFIXES[f]}").exists()]
         if missing:
             write_stored_reports(stored, out_dir, missing)
     title = book.meta("task_title") or book.meta("task") or "batch"

@@ -86,23 +86,19 @@ class Stored:
     graded_at: str = ""
 
 
-def content_key(  # pylint: disable=too-many-arguments  # each input changes the grade
-    notebook: bytes,
-    *,
-    task_root: Path,
-    rubric: Path,
-    harness_version: str,
+def grading_context(
+    *, task_root: Path, rubric: Path, harness_version: str,
     options: Mapping[str, str] | None = None,
 ) -> str:
-    """The hash of everything a grade depends on (hex sha256).
+    """The hash of everything a batch's grades depend on besides the notebook.
 
     ``options`` holds grading choices that change the stored result (mode,
     sandbox, blind).  The task folder is hashed file by file (names and
     bytes, sorted), so an edited hidden test or data file regrades the batch.
+    Computed once per batch; :func:`content_key` adds each notebook.
     """
     digest = hashlib.sha256(_KEY_FORMAT.encode())
     for label, part in (
-        ("notebook", hashlib.sha256(notebook).hexdigest()),
         ("task", folder_hash(task_root)),
         ("rubric", hashlib.sha256(rubric.read_bytes()).hexdigest()),
         ("harness", harness_version),
@@ -110,6 +106,12 @@ def content_key(  # pylint: disable=too-many-arguments  # each input changes the
     ):
         digest.update(f"\0{label}\0{part}".encode())
     return digest.hexdigest()
+
+
+def content_key(notebook: bytes, context: str) -> str:
+    """The key of one submission: its notebook's bytes within a grading context."""
+    return hashlib.sha256(
+        f"{context}\0notebook\0{hashlib.sha256(notebook).hexdigest()}".encode()).hexdigest()
 
 
 def folder_hash(root: Path) -> str:

@@ -10,17 +10,13 @@ gets :class:`PylintTimeout` and the process is killed and restarted for the
 next one.  pylint only parses code (astroid never imports or runs it), so
 this is static analysis and no candidate code runs here.
 
-Protocol: one JSON line per request on stdin, ``{"code": "..."}``; one JSON
-line per reply on stdout, ``{"messages": [...]}`` (pylint's JSON output) or
-``{"error": "..."}``.
+The process itself is :mod:`harness.batch._lint_server`, run as a script so
+that it imports pylint and nothing of the harness.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 import queue
 import subprocess
 import sys
@@ -38,6 +34,9 @@ from harness.criteria.lint import (
 from harness.errors import CriterionError
 
 
+_SERVER = Path(__file__).with_name("_lint_server.py")
+
+
 class LintWorker:
     """Client of a persistent pylint process; start it lazily, restart it on trouble."""
 
@@ -49,11 +48,12 @@ class LintWorker:
 
     def lint(self, code_text: str) -> list[LintMessage]:
         """The messages ``run_pylint`` would give for ``code_text``."""
-        with self._lock:
+        with self._lock, tempfile.TemporaryDirectory(prefix="takehome-lint-") as tmp:
             process = self._ensure_started()
             assert process.stdin is not None
+            args = prepare_lint(Path(tmp), code_text)
             try:
-                process.stdin.write(json.dumps({"code": code_text}) + "\n")
+                process.stdin.write(json.dumps({"args": args, "cwd": tmp}) + "\n")
                 process.stdin.flush()
                 line = self._replies.get(timeout=self.timeout)
             except queue.Empty as exc:
@@ -80,8 +80,10 @@ class LintWorker:
     def _ensure_started(self) -> subprocess.Popen[str]:
         if self._process is None or self._process.poll() is not None:
             self._replies = queue.Queue()
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "harness.batch.lint_worker"],
+            self._process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives across calls
+                # -P: the script's folder stays off sys.path (no module of ours
+                # can shadow one pylint imports).
+                [sys.executable, "-P", str(_SERVER)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8",
                 cwd=tempfile.gettempdir(),
             )
@@ -108,36 +110,3 @@ def _pump(process: subprocess.Popen[str], replies: queue.Queue[str | None]) -> N
     except (OSError, ValueError):
         pass  # the pipe was closed by _stop
     replies.put(None)
-
-
-def serve() -> None:
-    """The worker side: lint each request with the notebook configuration."""
-    # Imported here: the client side must stay cheap to import.
-    import astroid
-    from pylint.lint import Run
-
-    home = os.getcwd()
-    for request in sys.stdin:
-        try:
-            code = json.loads(request)["code"]
-            with tempfile.TemporaryDirectory(prefix="takehome-lint-") as tmp:
-                os.chdir(tmp)  # as the subprocess run does: nothing of ours is in reach
-                output = io.StringIO()
-                try:
-                    # The configuration's --output-format=json reporter writes to
-                    # sys.stdout, which is our reply channel: capture it.
-                    with contextlib.redirect_stdout(output):
-                        Run(prepare_lint(Path(tmp), code), exit=False)
-                finally:
-                    os.chdir(home)
-                    # No state from one submission may reach the next one.
-                    astroid.MANAGER.clear_cache()
-            reply = {"messages": json.loads(output.getvalue() or "[]")}
-        except Exception as exc:  # noqa: BLE001 - reported to the client, which raises
-            reply = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
-
-
-if __name__ == "__main__":
-    serve()

@@ -26,7 +26,7 @@ from typing import Any
 from harness.batch.blind import Blinder, names_in
 from harness.batch.exports import write_exports, write_stored_reports
 from harness.batch.codec import decode
-from harness.batch.gradebook import Gradebook, Stored, content_key
+from harness.batch.gradebook import Gradebook, Stored, content_key, grading_context
 from harness.batch.items import Item, expand, plan
 from harness.batch.shard import Shard
 from harness.batch.steps import run_batch_steps
@@ -55,7 +55,7 @@ class BatchOptions:  # pylint: disable=too-many-instance-attributes  # one per C
 
 
 @dataclass(frozen=True)
-class Event:
+class Event:  # pylint: disable=too-many-instance-attributes  # what a progress line shows
     """Something the CLI may show: a submission skipped, graded or failed."""
 
     kind: str  # "planned", "skipped", "graded", "failed"
@@ -69,7 +69,7 @@ class Event:
 
 
 @dataclass
-class BatchSummary:
+class BatchSummary:  # pylint: disable=too-many-instance-attributes  # one per figure reported
     """What a batch run did."""
 
     total: int = 0  # submissions in this run (after sharding)
@@ -122,80 +122,101 @@ def grade_batch(
     notebooks: Sequence[Path], options: BatchOptions, on_event: OnEvent | None = None
 ) -> BatchSummary:
     """Grade every notebook (files or folders) into ``options.out``."""
-    from harness.pipeline import harness_version
-    from harness.rubric import load_rubric
-    from harness.task import load_task
-
     started = time.perf_counter()
-    emit = on_event or (lambda event: None)
-    task = load_task(options.task)
-    rubric = options.rubric or task.rubric
-    load_rubric(rubric)  # a bad rubric is an input error before anything runs
-    items = plan(expand(notebooks))
-    if options.shard is not None:
-        items = options.shard.select(items)
-    blinder = Blinder(options.reveal) if options.reveal is not None else None
-    summary = BatchSummary(total=len(items))
-    key_options = {"mode": "grade", "sandbox": options.sandbox, "blind": str(blinder is not None)}
-    version = harness_version()
     with Gradebook.in_folder(options.out) as book:
-        book.set_meta("task", task.name)
-        book.set_meta("task_title", task.title)
-        pending: list[_Planned] = []
-        for item in items:
-            data = _read(item.path)
-            key = content_key(data, task_root=task.root, rubric=rubric, harness_version=version,
-                              options=key_options)
-            submission, stem = item.id, item.stem
-            if blinder is not None:
-                submission = stem = blinder.register(item, names_in(item, data, items))
-            planned = _Planned(item, submission, stem, key)
-            if not options.force and book.is_current(submission, key):
-                summary.skipped += 1
-            else:
-                pending.append(planned)
-        if blinder is not None:
-            blinder.save()  # before grading: a killed run keeps its pseudonyms
-        emit(Event("planned", summary.skipped, summary.total, 0))
+        run = _Run(options, book, on_event or (lambda event: None))
+        pending = run.plan(notebooks)
         if pending and options.sandbox in ("docker", "auto"):
             _remove_leftover_containers()
-        summary.jobs = max(1, min(options.jobs or default_jobs(task.limits.memory_mb),
-                                  len(pending) or 1))
-        spec = GraderSpec(task.root, rubric, options.sandbox, prestart=len(pending) > summary.jobs)
-
-        def store(planned: _Planned, result: GradeResult) -> None:
-            if blinder is not None:
-                result = blinder.apply(planned.item, result)
-            book.put(Stored(planned.submission, planned.key, planned.stem, result,
-                            shard=str(options.shard or "")))
-            summary.graded += 1
-            stored = book.get(planned.submission)
-            assert stored is not None
-            write_stored_reports(stored, options.out, options.formats)
-            emit(Event("graded", summary.graded + summary.skipped + len(summary.failed),
-                       summary.total, len(summary.failed), planned.item, planned.submission,
-                       stored.result))
-
-        def fail(planned: _Planned, error: HarnessError) -> None:
-            summary.failed.append((planned.submission, str(error)))
-            emit(Event("failed", summary.graded + summary.skipped + len(summary.failed),
-                       summary.total, len(summary.failed), planned.item, planned.submission,
-                       error=str(error)))
-
-        if summary.jobs == 1:
-            _grade_here(pending, spec, store, fail)
+        run.summary.jobs = max(1, min(options.jobs or default_jobs(run.task.limits.memory_mb),
+                                      len(pending) or 1))
+        spec = GraderSpec(run.task.root, run.rubric, options.sandbox,
+                          prestart=len(pending) > run.summary.jobs)
+        if run.summary.jobs == 1:
+            _grade_here(pending, spec, run.store, run.fail)
         else:
-            _grade_in_pool(pending, spec, summary.jobs, store, fail)
-        changed = run_batch_steps(book)
-        summary.exports = write_exports(book, options.out, options.formats, rerender=changed)
-        ids = _ids(items, blinder)
-        summary.results = [s for s in book.results() if s.submission in ids]
-    summary.wall = time.perf_counter() - started
-    return summary
+            _grade_in_pool(pending, spec, run.summary.jobs, run.store, run.fail)
+        run.finish()
+    run.summary.wall = time.perf_counter() - started
+    return run.summary
 
 
-def _ids(items: Sequence[Item], blinder: Blinder | None) -> set[str]:
-    return {blinder.pseudonym(i) if blinder is not None else i.id for i in items}
+class _Run:  # pylint: disable=too-many-instance-attributes  # the run's shared state
+    """One batch run: its plan, its gradebook writes and its events."""
+
+    def __init__(self, options: BatchOptions, book: Gradebook, emit: OnEvent) -> None:
+        from harness.rubric import load_rubric
+        from harness.task import load_task
+
+        self.options, self.book, self.emit = options, book, emit
+        self.task = load_task(options.task)
+        self.rubric = options.rubric or self.task.rubric
+        load_rubric(self.rubric)  # a bad rubric is an input error before anything runs
+        self.blinder = Blinder(options.reveal) if options.reveal is not None else None
+        self.summary = BatchSummary()
+        self.ids: set[str] = set()
+
+    def plan(self, notebooks: Sequence[Path]) -> list[_Planned]:
+        """Every notebook of this run; those without a current result are returned."""
+        from harness.pipeline import harness_version
+
+        items = plan(expand(notebooks))
+        if self.options.shard is not None:
+            items = self.options.shard.select(items)
+        self.summary.total = len(items)
+        self.book.set_meta("task", self.task.name)
+        self.book.set_meta("task_title", self.task.title)
+        context = grading_context(
+            task_root=self.task.root, rubric=self.rubric, harness_version=harness_version(),
+            options={"mode": "grade", "sandbox": self.options.sandbox,
+                     "blind": str(self.blinder is not None)})
+        pending = []
+        for item in items:
+            data = _read(item.path)
+            submission, stem = item.id, item.stem
+            if self.blinder is not None:
+                submission = stem = self.blinder.register(item, names_in(item, data, items))
+            self.ids.add(submission)
+            planned = _Planned(item, submission, stem, content_key(data, context))
+            if not self.options.force and self.book.is_current(submission, planned.key):
+                self.summary.skipped += 1
+            else:
+                pending.append(planned)
+        if self.blinder is not None:
+            self.blinder.save()  # before grading: a killed run keeps its pseudonyms
+        self.emit(Event("planned", self.summary.skipped, self.summary.total, 0))
+        return pending
+
+    def store(self, planned: _Planned, result: GradeResult) -> None:
+        """Store one result in its own transaction, then render its reports from the row."""
+        if self.blinder is not None:
+            result = self.blinder.apply(planned.item, result)
+        self.book.put(Stored(planned.submission, planned.key, planned.stem, result,
+                             shard=str(self.options.shard or "")))
+        self.summary.graded += 1
+        stored = self.book.get(planned.submission)
+        assert stored is not None
+        write_stored_reports(stored, self.options.out, self.options.formats)
+        self._event("graded", planned, result=stored.result)
+
+    def fail(self, planned: _Planned, error: HarnessError) -> None:
+        """A harness error for one submission: reported, not stored (a rerun retries it)."""
+        self.summary.failed.append((planned.submission, str(error)))
+        self._event("failed", planned, error=str(error))
+
+    def finish(self) -> None:
+        """Batch steps, then every export from the gradebook."""
+        changed = run_batch_steps(self.book)
+        self.summary.exports = write_exports(self.book, self.options.out, self.options.formats,
+                                             rerender=changed)
+        self.summary.results = [s for s in self.book.results() if s.submission in self.ids]
+
+    def _event(self, kind: str, planned: _Planned, *, result: GradeResult | None = None,
+               error: str = "") -> None:
+        summary = self.summary
+        done = summary.graded + summary.skipped + len(summary.failed)
+        self.emit(Event(kind, done, summary.total, len(summary.failed), planned.item,
+                        planned.submission, result, error))
 
 
 def _read(path: Path) -> bytes:
@@ -270,4 +291,3 @@ def _remove_leftover_containers() -> None:
     except InfrastructureError:
         return  # no engine: the Docker sandbox says so when it starts
     remove_leftovers(client)
-

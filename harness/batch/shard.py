@@ -31,7 +31,8 @@ class Shard:
     def select(self, items: Iterable[Item]) -> list[Item]:
         """The items of this shard, in their original order."""
         listed = list(items)
-        dealt = sorted(listed, key=lambda item: (hashlib.sha256(item.id.encode()).digest(), item.id))
+        dealt = sorted(listed,
+                       key=lambda item: (hashlib.sha256(item.id.encode()).digest(), item.id))
         mine = {item.id for item in dealt[self.index - 1::self.count]}
         return [item for item in listed if item.id in mine]
 

@@ -16,6 +16,7 @@ from harness.batch.gradebook import (
     GradebookError,
     Stored,
     content_key,
+    grading_context,
 )
 from harness.report import render_html, render_json
 from harness.result import GradeResult
@@ -117,8 +118,8 @@ def test_content_key_follows_every_input(tmp_path: Path) -> None:
     (task / "task.toml").write_text("x")
 
     def key(notebook: bytes = b"nb", version: str = "1", mode: str = "grade") -> str:
-        return content_key(notebook, task_root=task, rubric=rubric, harness_version=version,
-                           options={"mode": mode})
+        return content_key(notebook, grading_context(
+            task_root=task, rubric=rubric, harness_version=version, options={"mode": mode}))
 
     base = key()
     assert key() == base
