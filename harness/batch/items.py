@@ -38,9 +38,10 @@ def expand(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
+            # Regular files only: a symlink could point at a solution or a hidden test.
             notebooks = sorted(
                 p for p in path.rglob("*.ipynb")
-                if ".ipynb_checkpoints" not in p.parts and p.is_file()
+                if ".ipynb_checkpoints" not in p.parts and p.is_file() and not p.is_symlink()
             )
             if not notebooks:
                 raise InputError(f"{path}: no .ipynb files in this folder")

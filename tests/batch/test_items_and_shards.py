@@ -36,6 +36,7 @@ def test_folders_expand_sorted_and_duplicates_count_once(tmp_path: Path) -> None
     for name in ("b/2.ipynb", "a/1.ipynb", "a/.ipynb_checkpoints/1-checkpoint.ipynb"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("{}")
+    (tmp_path / "b" / "link.ipynb").symlink_to(tmp_path / "a" / "1.ipynb")
     found = expand([tmp_path, tmp_path / "a" / "1.ipynb"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a/1.ipynb", "b/2.ipynb"]
     (tmp_path / "empty").mkdir()
