@@ -23,8 +23,9 @@ from harness.sandbox.base import RunSpec, Sandbox, Stream
 class PrestartingSandbox:
     """A sandbox backend that keeps one started spare for the next submission."""
 
-    def __init__(self, inner: Sandbox) -> None:
+    def __init__(self, inner: Sandbox, *, keep_spare: bool = True) -> None:
         self.inner = inner
+        self.keep_spare = keep_spare  # start another after each start (a batch)
         self.name = inner.name
         self.isolates = inner.isolates
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prestart")
@@ -36,7 +37,8 @@ class PrestartingSandbox:
         key = _settings(spec)
         with self._lock:
             spare, self._spare = self._spare, None
-            self._spare = (key, self._pool.submit(self.inner.start, spec))
+            if self.keep_spare:
+                self._spare = (key, self._pool.submit(self.inner.start, spec))
         if spare is not None:
             spare_key, future = spare
             stream = _taken(future)
@@ -45,6 +47,16 @@ class PrestartingSandbox:
             if stream is not None:
                 stream.terminate()  # started for other settings: never reuse it
         return self.inner.start(spec)
+
+    def prepare(self, spec: RunSpec) -> None:
+        """Start a sandbox for ``spec``'s settings now, for the next :meth:`start`.
+
+        Called before the first submission is read, so even a single
+        notebook's container starts while intake and linting run.
+        """
+        with self._lock:
+            if self._spare is None:
+                self._spare = (_settings(spec), self._pool.submit(self.inner.start, spec))
 
     def close(self) -> None:
         """Terminate the unused spare (if any) and stop the helper thread."""

@@ -131,7 +131,7 @@ def grade_batch(
         run.summary.jobs = max(1, min(options.jobs or default_jobs(run.task.limits.memory_mb),
                                       len(pending) or 1))
         spec = GraderSpec(run.task.root, run.rubric, options.sandbox,
-                          prestart=len(pending) > run.summary.jobs)
+                          keep_spare=len(pending) > run.summary.jobs)
         if run.summary.jobs == 1:
             _grade_here(pending, spec, run.store, run.fail)
         else:

@@ -31,7 +31,7 @@ from harness.batch.codec import encode
 from harness.batch.lint_worker import LintWorker
 from harness.batch.prestart import PrestartingSandbox
 from harness.result import GradeResult
-from harness.sandbox.base import Sandbox
+from harness.sandbox.base import RunSpec, Sandbox
 
 _PR_SET_PDEATHSIG = 1
 
@@ -43,7 +43,7 @@ class GraderSpec:
     task_root: Path
     rubric: Path
     sandbox: str  # "docker", "local" or "auto"
-    prestart: bool = True  # start the next sandbox while judging the current one
+    keep_spare: bool = True  # start the next sandbox while judging the current one
 
 
 class Grader:
@@ -56,9 +56,13 @@ class Grader:
 
         self.task = load_task(spec.task_root)
         self.rubric = load_rubric(spec.rubric)
-        backend: Sandbox = choose_sandbox(spec.sandbox)
-        self._prestart = PrestartingSandbox(backend) if spec.prestart else None
-        self.sandbox: Sandbox = self._prestart or backend
+        self._prestart = PrestartingSandbox(choose_sandbox(spec.sandbox),
+                                            keep_spare=spec.keep_spare)
+        self.sandbox: Sandbox = self._prestart
+        # The first sandbox starts now, while the notebook is read and linted.
+        self._prestart.prepare(RunSpec(
+            notebook={}, data_files=self.task.data_files, limits=self.task.limits,
+            task_dir=self.task.root, requirements=self.task.requirements))
         self._lint = LintWorker()
 
     def grade(self, notebook: Path) -> GradeResult:
@@ -70,8 +74,7 @@ class Grader:
 
     def close(self) -> None:
         """Stop the spare sandbox and the lint process."""
-        if self._prestart is not None:
-            self._prestart.close()
+        self._prestart.close()
         self._lint.close()
 
 
