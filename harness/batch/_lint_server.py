@@ -14,6 +14,7 @@ import contextlib
 import io
 import json
 import os
+import signal
 import sys
 
 
@@ -21,6 +22,9 @@ def serve() -> None:
     """Answer lint requests from stdin until it closes."""
     import astroid
     from pylint.lint import Run
+
+    # Ctrl-C reaches the whole process group; the grader decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     home = os.getcwd()
     for request in sys.stdin:

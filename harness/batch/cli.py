@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from typing import TYPE_CHECKING
@@ -77,13 +79,22 @@ def run_grade(args: argparse.Namespace) -> int:
         formats=tuple(args.formats), jobs=args.jobs, force=args.force, shard=args.shard,
         reveal=reveal,
     )
-    with _progress(args.quiet) as show:
-        summary = grade_batch(args.notebooks, options, on_event=show)
+    # SIGTERM unwinds like Ctrl-C: workers stop and remove their containers.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        with _progress(args.quiet) as show:
+            summary = grade_batch(args.notebooks, options, on_event=show)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     _print_summary(summary, options)
     code = EXIT_HARNESS_ERROR if summary.failed else EXIT_GRADED
     for stored in summary.results:
         code = max(code, exit_code_for(stored.result, args.fail_under))
     return code
+
+
+def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(143)
 
 
 def run_gradebook(args: argparse.Namespace) -> int:

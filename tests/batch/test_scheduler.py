@@ -122,3 +122,44 @@ def test_default_jobs_follow_cores_and_memory() -> None:
     assert default_jobs(1024, cpus=8, available_mb=3_000) == 2
     assert default_jobs(1024, cpus=2, available_mb=100) == 1
     assert default_jobs(1024, cpus=4, available_mb=0) == 4  # unknown memory: cores decide
+
+
+def test_progress_is_a_live_bar_on_a_terminal_and_plain_lines_otherwise(
+    batch: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+    import sys
+
+    from harness.batch.cli import _progress
+
+    events = []
+    grade_batch(batch[:2], _options(tmp_path / "out"), events.append)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.delenv("CI", raising=False)
+    with _progress(quiet=False) as show:
+        for event in events:
+            show(event)
+    assert "2/2" in terminal.getvalue() and "failed" in terminal.getvalue()
+
+    monkeypatch.setenv("CI", "true")  # CI logs: plain lines even on a terminal
+    plain = Terminal()
+    monkeypatch.setattr(sys, "stderr", plain)
+    with _progress(quiet=False) as show:
+        for event in events:
+            show(event)
+    lines = plain.getvalue().splitlines()
+    assert lines[0].startswith("2 notebooks") and lines[-1].startswith("[2/2] ")
+
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    with _progress(quiet=True) as show:
+        for event in events:
+            show(event)
+    assert quiet.getvalue() == ""
