@@ -126,8 +126,8 @@ def grade_batch(
     with Gradebook.in_folder(options.out) as book:
         run = _Run(options, book, on_event or (lambda event: None))
         pending = run.plan(notebooks)
-        if pending and options.sandbox in ("docker", "auto"):
-            _remove_leftover_containers()
+        if options.sandbox in ("docker", "auto"):
+            _remove_leftover_containers()  # even when nothing is left to grade
         run.summary.jobs = max(1, min(options.jobs or default_jobs(run.task.limits.memory_mb),
                                       len(pending) or 1))
         spec = GraderSpec(run.task.root, run.rubric, options.sandbox,
