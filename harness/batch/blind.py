@@ -96,14 +96,18 @@ class Blinder:
         return self.reveal_path
 
 
-def names_in(item: Item, notebook: bytes, batch: Sequence[Item]) -> list[str]:
+def shared_parts(batch: Sequence[Item]) -> set[str]:
+    """Path parts every notebook of the batch has ("submissions", "solution"): not names."""
+    return set.intersection(*(set(_parts(i)) for i in batch)) if batch else set()
+
+
+def names_in(item: Item, notebook: bytes, shared: set[str]) -> list[str]:
     """Candidate names in a notebook's metadata and in the parts of its path.
 
-    Path parts shared by every notebook of the batch ("submissions",
-    "solution") are not names; what tells one submission from another is.
+    ``shared`` (from :func:`shared_parts`) are not names; what tells one
+    submission from another is.
     """
-    common = set.intersection(*(set(_parts(i)) for i in batch)) if batch else set()
-    names = [part for part in _parts(item) if part not in common]
+    names = [part for part in _parts(item) if part not in shared]
     if len(notebook) <= _MAX_METADATA_BYTES:
         try:
             metadata = json.loads(notebook).get("metadata", {})

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.batch.blind import Blinder, names_in
+from harness.batch.blind import Blinder, names_in, shared_parts
 from harness.batch.exports import write_exports, write_stored_reports
 from harness.batch.codec import decode
 from harness.batch.gradebook import Gradebook, Stored, content_key, grading_context
@@ -171,11 +171,12 @@ class _Run:  # pylint: disable=too-many-instance-attributes  # the run's shared 
             options={"mode": "grade", "sandbox": self.options.sandbox,
                      "blind": str(self.blinder is not None)})
         pending = []
+        shared = shared_parts(items)
         for item in items:
             data = _read(item.path)
             submission, stem = item.id, item.stem
             if self.blinder is not None:
-                submission = stem = self.blinder.register(item, names_in(item, data, items))
+                submission = stem = self.blinder.register(item, names_in(item, data, shared))
             self.ids.add(submission)
             planned = _Planned(item, submission, stem, content_key(data, context))
             if not self.options.force and self.book.is_current(submission, planned.key):

@@ -7,7 +7,7 @@ import json
 import stat
 from pathlib import Path
 
-from harness.batch.blind import Blinder, default_reveal_path, names_in
+from harness.batch.blind import Blinder, default_reveal_path, names_in, shared_parts
 from harness.batch.items import plan
 from harness.report import render_html, render_json
 from tests.report.conftest import make_graded
@@ -20,7 +20,7 @@ def _notebook(authors: list[str]) -> bytes:
 
 def test_names_come_from_distinguishing_path_parts_and_metadata(tmp_path: Path) -> None:
     items = plan([Path("subs/alice-smith/solution.ipynb"), Path("subs/bob/solution.ipynb")])
-    names = names_in(items[0], _notebook(["Alice Smith"]), items)
+    names = names_in(items[0], _notebook(["Alice Smith"]), shared_parts(items))
     assert "alice-smith" in names and "Alice Smith" in names
     assert "subs" not in names and "solution" not in names
 
@@ -29,7 +29,8 @@ def test_pseudonyms_are_stable_with_the_reveal_file_and_hide_names(tmp_path: Pat
     reveal = tmp_path / "out-reveal.json"
     items = plan([Path("subs/alice-smith/solution.ipynb"), Path("subs/bob/solution.ipynb")])
     blinder = Blinder(reveal)
-    alias = blinder.register(items[0], names_in(items[0], _notebook(["Alice Smith"]), items))
+    names = names_in(items[0], _notebook(["Alice Smith"]), shared_parts(items))
+    alias = blinder.register(items[0], names)
     assert alias.startswith("candidate-") and "alice" not in alias
     graded = make_graded()
     leaky = dataclasses.replace(graded, notebook=items[0].id,
