@@ -88,7 +88,9 @@ def grade_batch(notebooks: Path, task: Path, out: Path, jobs: str | None) -> dic
         statuses[result["status"]] = statuses.get(result["status"], 0) + 1
     summary = stdout.decode().strip().splitlines()[-1]
     return {"wall_s": round(wall, 1), "cpu_s": watch.cpu_by_kind(), "phase_wall_sum_s": phases,
-            "peak_grader_mb": round(watch.peak_kb / 1024), "statuses": statuses,
+            "peak_grader_mb": round(watch.peak_kb / 1024),
+            "peak_mb_by_kind": {k: v // 1024 for k, v in watch.peak_by_kind.items()},
+            "statuses": statuses,
             "summary": summary}
 
 

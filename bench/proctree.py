@@ -90,6 +90,7 @@ class Watch:
     samples: list[tuple[float, int]] = field(default_factory=list)  # (time, summed RSS kB)
     cpu: dict[int, tuple[str, float]] = field(default_factory=dict)  # pid -> (kind, CPU s)
     pids_seen: set[int] = field(default_factory=set)
+    peak_by_kind: dict[str, int] = field(default_factory=dict)  # kind -> peak of summed RSS kB
     owned: Callable[[str], bool] | None = None  # container id -> started by this run?
     sandbox_cpu: dict[int, float] = field(default_factory=dict)  # container pid -> CPU s
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -109,10 +110,13 @@ class Watch:
         started = time.monotonic()
         while not self._stop.is_set():
             total = 0
+            by_kind: dict[str, int] = {}
             for pid in marked_pids(self.marker):
                 try:
-                    total += rss_kb(pid)
+                    rss = rss_kb(pid)
+                    total += rss
                     kind = self.cpu.get(pid, (classify(pid), 0.0))[0]
+                    by_kind[kind] = by_kind.get(kind, 0) + rss
                     self.cpu[pid] = (kind, cpu_seconds(pid))
                     self.pids_seen.add(pid)
                 except (OSError, IndexError, ValueError):
@@ -124,6 +128,8 @@ class Watch:
                             self.sandbox_cpu[pid] = cpu_seconds(pid)
                     except (OSError, IndexError, ValueError):
                         continue
+            for kind, rss in by_kind.items():
+                self.peak_by_kind[kind] = max(self.peak_by_kind.get(kind, 0), rss)
             self.samples.append((time.monotonic() - started, total))
             self.peak_kb = max(self.peak_kb, total)
             self._stop.wait(self.interval)

@@ -143,5 +143,6 @@ def test_soak_200_mixed_submissions(docker_client: Any, fast_task: Path, tmp_pat
     with capsys.disabled():
         print(f"\nsoak: 200 submissions in {wall:.0f} s, grader peak {watch.peak_kb / 1024:.0f} MB "
               f"(early {early / 1024:.0f} MB, late {late / 1024:.0f} MB), "
-              f"CPU {watch.cpu_by_kind()}")
+              f"CPU s {watch.cpu_by_kind()}, peak MB by process kind "
+              f"{ {k: v // 1024 for k, v in watch.peak_by_kind.items()} }")
     assert late <= early * 1.25 + 50_000

@@ -32,3 +32,20 @@ def test_a_timeout_is_reported_and_the_worker_restarts() -> None:
         assert worker.lint(CODES[0]) == run_pylint(CODES[0])
     finally:
         worker.close()
+
+
+def test_the_process_is_replaced_after_its_share_of_notebooks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from harness.batch import lint_worker
+
+    monkeypatch.setattr(lint_worker, "REQUESTS_PER_PROCESS", 2)
+    worker = LintWorker()
+    pids = []
+    try:
+        for code in CODES:
+            assert worker.lint(code) == run_pylint(code)
+            pids.append(worker._process.pid if worker._process else None)  # pylint: disable=protected-access
+    finally:
+        worker.close()
+    assert pids[1] is None and pids[0] != pids[2]  # stopped after two, a new one for the third
