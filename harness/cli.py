@@ -15,7 +15,6 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from harness.errors import (
     EXIT_GRADED,
@@ -23,13 +22,8 @@ from harness.errors import (
     EXIT_INPUT_ERROR,
     HarnessError,
 )
-from harness.cli_options import claim_name, exit_code_for, percent
+from harness.cli_options import percent
 from harness.sandbox import CHOICES
-
-if TYPE_CHECKING:
-    from harness.report.gradebook import Entry
-    from harness.similarity import PeerPair
-    from harness.task import Task
 
 FORMATS = ("json", "html", "junit", "md")
 DEFAULT_FORMATS = ("json", "html")
@@ -49,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="takehome",
         description="Grade Jupyter take-home submissions in a sandbox.",
-        epilog="Commands: grade, check, ci, task new|validate|release, image build.  "
+        epilog="Commands: grade, check, ci, gradebook merge, task new|validate|release, "
+        "image build.  "
         "Exit codes: 0 graded, 1 below --fail-under, 2 input error, "
         "3 harness error, 4 infrastructure error (Docker).",
     )
@@ -72,8 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser(
         "grade", help="grade notebooks with public and hidden tests (hiring teams)")
-    grade.add_argument("notebooks", nargs="+", type=Path, metavar="NOTEBOOK")
+    grade.add_argument("notebooks", nargs="+", type=Path, metavar="NOTEBOOK",
+                       help="notebooks, or folders of notebooks")
     add_grading_options(grade, "docker")
+    from harness.batch import cli as batch_cli
+
+    batch_cli.add_batch_options(grade)
+    batch_cli.register(commands)
     check = commands.add_parser(
         "check", help="self-check one notebook with the public tests only (candidates)")
     check.add_argument("notebooks", nargs=1, type=Path, metavar="NOTEBOOK")
@@ -106,7 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_check(args)
         if args.command == "grade":
-            return _grade_command(args)
+            from harness.batch.cli import run_grade
+
+            return run_grade(args)
+        if args.command == "gradebook":
+            from harness.batch.cli import run_gradebook
+
+            return run_gradebook(args)
         if args.command == "image":
             return _image_command(args)
         if args.command == "task":
@@ -136,64 +142,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_HARNESS_ERROR
     parser.error(f"unknown command {args.command}")
     return EXIT_INPUT_ERROR
-
-
-def _grade_command(args: argparse.Namespace) -> int:
-    from harness.pipeline import grade
-    from harness.report import write_reports
-    from harness.report.gradebook import Entry, write_gradebook
-    from harness.sandbox import choose_sandbox
-    from harness.task import load_task
-
-    task = load_task(args.task)
-    sandbox = choose_sandbox(args.sandbox)
-    if not sandbox.isolates and not args.quiet:
-        print("note: the local sandbox does not isolate candidate code; "
-              "use --sandbox docker to grade untrusted notebooks", file=sys.stderr)
-    progress = None if args.quiet else (lambda message: print(message, file=sys.stderr))
-    candidate_view = args.command == "check"
-    exit_code = EXIT_GRADED
-    used_stems: set[str] = set()
-    graded: list[Entry] = []
-    total = len(args.notebooks)
-    for number, notebook in enumerate(args.notebooks, start=1):
-        if progress is not None and total > 1:
-            progress(f"[{number}/{total}] {notebook}")
-        result = grade(notebook, task, mode=args.command, sandbox=sandbox,
-                       rubric=args.rubric, progress=progress)
-        stem = claim_name(notebook.stem or "notebook", used_stems)
-        paths = write_reports(result, args.out, stem, formats=args.formats,
-                              candidate_view=candidate_view)
-        graded.append(Entry(result, stem))
-        shown = ", ".join(str(p) for p in paths)
-        print(f"{notebook}: {result.percent:.1f}% [{result.status}] {result.message} -> {shown}")
-        exit_code = max(exit_code, exit_code_for(result, args.fail_under))
-    if not candidate_view:
-        # Hiring teams compare candidates: peer copies, a ranked CSV and an index page.
-        graded, pairs = _compare_peers(graded, args, task)
-        # A peer copy can pull a score under --fail-under.
-        exit_code = max([exit_code, *(exit_code_for(e.result, args.fail_under) for e in graded)])
-        books = write_gradebook(graded, args.out, task.title, pairs)
-        books.append(args.out / "similarity.csv")
-        print(f"gradebook: {', '.join(str(p) for p in books)}")
-    return exit_code
-
-
-def _compare_peers(
-    graded: list[Entry], args: argparse.Namespace, task: Task
-) -> tuple[list[Entry], list[PeerPair]]:
-    """Peer copy detection over the batch; reports of folded results are rewritten."""
-    from harness.report import write_reports
-    from harness.report.gradebook import Entry
-    from harness.rubric import load_rubric
-    from harness.similarity.grade_batch import compare_batch
-
-    named = [(e.stem, Path(nb), e.result) for e, nb in zip(graded, args.notebooks)]
-    results, pairs = compare_batch(
-        named, task.template, load_rubric(args.rubric or task.rubric), args.out,
-        lambda stem, result: write_reports(result, args.out, stem, formats=args.formats),
-    )
-    return [Entry(results[e.stem], e.stem) for e in graded], pairs
 
 
 def _image_command(args: argparse.Namespace) -> int:

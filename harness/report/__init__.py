@@ -34,6 +34,7 @@ __all__ = [
     "write_atomic",
     "write_reports",
     "FORMATS",
+    "SUFFIXES",
 ]
 
 # format name -> (file suffix, renderer)
@@ -44,6 +45,7 @@ _RENDERERS: dict[str, tuple[str, Callable[[GradeResult, bool], str]]] = {
     "md": ("md", lambda result, candidate: render_markdown(result, candidate_view=candidate)),
 }
 FORMATS = tuple(_RENDERERS)
+SUFFIXES = {name: suffix for name, (suffix, _) in _RENDERERS.items()}  # format -> file suffix
 
 
 def write_reports(

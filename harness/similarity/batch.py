@@ -22,7 +22,7 @@ from harness.result import CriterionResult, Evidence, GradeResult, ScoredCriteri
 from harness.rubric import Rubric
 from harness.intake import read_notebook
 from harness.scoring import score
-from harness.similarity.compare import Match, compare
+from harness.similarity.compare import Match, Region, RegionPair, compare
 from harness.similarity.evidence import copy_evidence
 from harness.similarity.fingerprint import Fingerprint, fingerprint_from_json
 from harness.similarity.sources import fingerprint_template
@@ -191,3 +191,51 @@ def fold_peer_matches(
     # self-check, which never names other submissions.
     return replace(result, criteria=criteria, points=points, max_points=max_points,
                    percent=percent)
+
+
+def pairs_to_json(pairs: Sequence[PeerPair]) -> list[dict[str, object]]:
+    """Pairs as plain JSON, so a gradebook can keep them for its exports."""
+    return [
+        {"first": p.first, "second": p.second,
+         "first_match": _match_json(p.first_match), "second_match": _match_json(p.second_match)}
+        for p in pairs
+    ]
+
+
+def pairs_from_json(data: object) -> list[PeerPair]:
+    """The inverse of :func:`pairs_to_json`; anything malformed is dropped.
+
+    The data comes from our own gradebook, but a gradebook is a file anyone
+    could edit, so every field is checked rather than trusted.
+    """
+    pairs = []
+    for item in data if isinstance(data, list) else []:
+        try:
+            pairs.append(PeerPair(str(item["first"]), str(item["second"]),
+                                  _match_from(item["first_match"]),
+                                  _match_from(item["second_match"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return pairs
+
+
+def _match_json(match: Match) -> dict[str, object]:
+    return {
+        "regions": [[*_region_json(r.mine), *_region_json(r.theirs), r.marks]
+                    for r in match.regions],
+        "shared": match.shared, "share": match.share, "other_share": match.other_share,
+    }
+
+
+def _region_json(region: Region) -> list[int]:
+    return [region.cell, region.first_line, region.last_line]
+
+
+def _match_from(data: Mapping[str, object]) -> Match:
+    regions = []
+    for row in data["regions"]:  # type: ignore[attr-defined]
+        mine_cell, mine_first, mine_last, cell, first, last, marks = (int(v) for v in row)
+        regions.append(RegionPair(Region(mine_cell, mine_first, mine_last),
+                                  Region(cell, first, last), marks))
+    return Match(tuple(regions), int(data["shared"]),  # type: ignore[call-overload]
+                 float(data["share"]), float(data["other_share"]))  # type: ignore[arg-type]

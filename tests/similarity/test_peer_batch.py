@@ -48,3 +48,25 @@ def test_copied_pair_is_listed_charged_and_shown_side_by_side(tmp_path: Path) ->
     assert HOSTILE not in index
     gradebook = {r["notebook"]: r for r in csv.DictReader((out / "gradebook.csv").read_text().splitlines())}
     assert float(gradebook[str(copy)]["percent"]) == bob["percent"]
+
+
+def test_rerun_and_shard_merge_fold_each_copy_once(tmp_path: Path) -> None:
+    """The batch step runs again on every resume and merge; a copy is charged once."""
+    original = _with_code(tmp_path / "alice.ipynb", ORIGINAL)
+    copy = _with_code(tmp_path / "bob.ipynb", ORIGINAL.replace("points", "pts"))
+    other = _with_code(tmp_path / "carol.ipynb", "import numpy as np\n\n\n" + INDEPENDENT)
+    notebooks = [str(original), str(copy), str(other)]
+    common = ["--task", str(KMEANS), "--sandbox", "local", "--quiet"]
+    whole = tmp_path / "whole"
+    main(["grade", *notebooks, "--out", str(whole), *common])
+    first = (whole / "bob.json").read_text()
+    main(["grade", *notebooks, "--out", str(whole), *common])  # nothing regraded, step reruns
+    assert (whole / "bob.json").read_text() == first
+    # Shards: alice and bob may land in different shards; the merge compares them.
+    for k in (1, 2):
+        main(["grade", *notebooks, "--out", str(tmp_path / f"s{k}"), "--shard", f"{k}/2", *common])
+    merged = tmp_path / "merged"
+    main(["gradebook", "merge", str(tmp_path / "s1"), str(tmp_path / "s2"), "--out", str(merged)])
+    rows = list(csv.DictReader((merged / "similarity.csv").read_text().splitlines()))
+    assert [(r["first"], r["second"]) for r in rows] == [("alice", "bob")]
+    assert json.loads((merged / "bob.json").read_text())["percent"] == json.loads(first)["percent"]
