@@ -106,6 +106,16 @@ def render_html(result: GradeResult, *, candidate_view: bool = False) -> str:
     return _TEMPLATE.render(_context(result, candidate_view))
 
 
+def report_view(result: GradeResult) -> dict[str, Any]:
+    """The cleaned, capped view model of the full report, for pages that embed it.
+
+    The review app shows the same criteria, tests, cell runs and code with
+    its own controls around them; it reads this model so every cap and
+    cleaning rule stays in this module.
+    """
+    return _context(result, False)
+
+
 def _context(result: GradeResult, candidate_view: bool) -> dict[str, Any]:
     lint_notes = _lint_notes(result.criteria)
     code = _code(result.source, lint_notes)
