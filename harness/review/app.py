@@ -219,7 +219,7 @@ def _apply(store: ReviewStore, action: str, key: str, data: dict[str, Any],
         store.delete_comment(key, _int(data.get("id"), "comment id"))
         return {}
     if action == "override":
-        criterion = data.get("criterion")
+        criterion = str(data.get("criterion"))
         if criterion not in known:
             raise ReviewError(f"no criterion {criterion!r} in this result")
         scored = known[criterion]

@@ -21,4 +21,4 @@ _MD.disable("image")
 
 def render_markdown_safely(source: str) -> str:
     """HTML for one markdown cell: no raw HTML, no script links, no images."""
-    return _MD.render(clean(source, MARKDOWN_CAP))
+    return str(_MD.render(clean(source, MARKDOWN_CAP)))

@@ -351,7 +351,7 @@ class ReviewStore:
 
     def log(self, submission: str | None = None) -> list[LogEntry]:
         """Stored changes, oldest first; of one submission or of all."""
-        query, args = "SELECT * FROM review_log", ()
+        query, args = "SELECT * FROM review_log", tuple[str, ...]()
         if submission is not None:
             query, args = query + " WHERE submission = ?", (submission,)
         rows = self._db.execute(query + " ORDER BY id", args).fetchall()

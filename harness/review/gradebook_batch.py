@@ -1,0 +1,119 @@
+"""The review app's view of a batch, read from the batch's ``gradebook.sqlite``.
+
+Implements :class:`~harness.review.batch.Batch` over
+:class:`harness.batch.gradebook.Gradebook`.  The list page needs every
+submission's totals and per-criterion points, so rows are read once and kept
+until the results table changes (a regrade while the app is open); the
+review tables change often and are always read fresh by the store.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from harness.batch.gradebook import FILENAME, Gradebook
+from harness.errors import InputError, NotebookError
+from harness.intake import read_notebook
+from harness.result import GradeResult
+from harness.review.adjust import CriterionPoints
+from harness.review.batch import Row
+
+BLIND_META = "blind"  # gradebook_meta key: "1" when the batch was graded blind
+TASK_META = "task"
+NAMES_ARTIFACT = "name"  # a submission's real name in a blind batch, when the batch keeps it
+MARKDOWN_ARTIFACT = "markdown"  # [[cell, source], ...] when the batch stored it
+
+
+def gradebook_path(folder: Path) -> Path:
+    """The gradebook file of a batch output folder, or a clear error."""
+    path = folder / FILENAME
+    if not path.is_file():
+        raise InputError(f"{folder}: no {FILENAME} here; pass the --out folder of a graded "
+                         "batch (takehome batch ... --out DIR)")
+    return path
+
+
+class GradebookBatch:
+    """A graded batch as the review app reads it."""
+
+    def __init__(self, book: Gradebook, notebooks_root: Path | None = None) -> None:
+        self._book = book
+        # A read-only look at the results table, to notice a regrade cheaply.
+        self._probe = sqlite3.connect(f"{book.path.resolve().as_uri()}?mode=ro", uri=True)
+        self._root = notebooks_root or Path.cwd()
+        self._rows: list[Row] | None = None
+        self._results: dict[str, GradeResult] = {}
+        self._artifacts: dict[str, dict[str, object]] = {}
+        self._generation = -1
+
+    @property
+    def task(self) -> str:
+        """The task's name (from the batch's metadata, else the first result)."""
+        return self._book.meta(TASK_META) or next(
+            (r.task for r in self._load_results().values()), "takehome batch")
+
+    @property
+    def blind(self) -> bool:
+        """Whether the batch was graded blind."""
+        return self._book.meta(BLIND_META).lower() in ("1", "true", "yes")
+
+    def _load_results(self) -> dict[str, GradeResult]:
+        generation = hash(tuple(self._probe.execute(
+            "SELECT submission, content_key, graded_at, length(result_json) FROM results")))
+        changed = generation != self._generation or self._rows is None
+        if changed:
+            stored = self._book.results()
+            self._results = {s.submission: s.result for s in stored}
+            self._artifacts = {s.submission: dict(s.artifacts) for s in stored}
+            self._rows = [self._row(s.submission, s.result) for s in stored]
+            self._generation = generation
+        return self._results
+
+    def close(self) -> None:
+        """Close the read-only connection (the gradebook is closed by its owner)."""
+        self._probe.close()
+
+    def _row(self, key: str, result: GradeResult) -> Row:
+        name = self._artifacts.get(key, {}).get(NAMES_ARTIFACT)
+        return Row(
+            key=key,
+            name=str(name) if isinstance(name, str) and name else key,
+            alias=key,
+            status=result.status,
+            percent=result.percent if result.percent == result.percent else 0.0,
+            criteria=tuple(CriterionPoints(c.result.id, c.points, c.max_points)
+                           for c in result.criteria),
+        )
+
+    def rows(self) -> list[Row]:
+        """Every submission with its automatic totals."""
+        self._load_results()
+        return list(self._rows or ())
+
+    def result(self, key: str) -> GradeResult | None:
+        """The full result of one submission."""
+        return self._load_results().get(key)
+
+    def markdown(self, key: str) -> list[tuple[int, str]]:
+        """The candidate's markdown cells: stored by the batch, else read from the notebook.
+
+        The notebook is read through intake (size caps, schema check), never
+        executed; a file that is gone or unreadable just shows no write-up.
+        """
+        self._load_results()
+        stored = self._artifacts.get(key, {}).get(MARKDOWN_ARTIFACT)
+        if isinstance(stored, list):
+            return [(int(i), str(s)) for i, s in stored
+                    if isinstance(i, int) and isinstance(s, str)]
+        result = self._results.get(key)
+        if result is None or self.blind:
+            return []
+        path = Path(result.notebook)
+        path = path if path.is_absolute() else self._root / path
+        try:
+            notebook = read_notebook(os.fspath(path))
+        except NotebookError:
+            return []
+        return [(c.index, c.source) for c in notebook.markdown_cells]

@@ -1,0 +1,107 @@
+"""Serve the review app for one batch folder on a local port.
+
+:func:`open_review` wires the pieces (gradebook, review store, secrets, app);
+:func:`serve` runs it with uvicorn on 127.0.0.1 unless told otherwise.  The
+socket is bound before the URL is printed, so the printed link always works
+and port 0 means "any free port".
+"""
+
+from __future__ import annotations
+
+import getpass
+import socket
+import sys
+import threading
+import webbrowser
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+
+from harness.batch.gradebook import Gradebook
+from harness.errors import InputError
+from harness.review.app import create_app
+from harness.review.gradebook_batch import GradebookBatch, gradebook_path
+from harness.review.security import TOKEN_PARAM, Secrets
+from harness.review.store import ReviewStore
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def default_reviewer() -> str:
+    """The OS user: who made a change when --reviewer is not given."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "reviewer"
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """Host headers the app accepts; empty (any) when bound beyond loopback."""
+    if host not in LOOPBACK:
+        return frozenset()
+    shown = f"[{host}]" if ":" in host else host
+    return frozenset({f"{shown}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"})
+
+
+@dataclass(frozen=True)
+class Review:
+    """An app ready to serve, and what it holds open."""
+
+    app: Starlette
+    keys: Secrets
+    store: ReviewStore
+
+
+@contextmanager
+def open_review(folder: Path, reviewer: str, hosts: frozenset[str] = frozenset(),
+                notebooks_root: Path | None = None) -> Iterator[Review]:
+    """The review app over ``folder``'s gradebook; closes the files on exit."""
+    path = gradebook_path(folder)
+    keys = Secrets()
+    with Gradebook(path) as book:
+        batch = GradebookBatch(book, notebooks_root)
+        store = ReviewStore(path, reviewer)
+        try:
+            yield Review(create_app(batch, store, keys, hosts), keys, store)
+        finally:
+            store.close()
+            batch.close()
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, or an InputError that says what to change."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port} ({exc.strerror}); "
+                         "pick another --port") from exc
+    sock.listen(64)
+    return sock
+
+
+def serve(folder: Path, *, reviewer: str | None = None, host: str = "127.0.0.1",  # pylint: disable=too-many-arguments  # one per CLI option
+          port: int = 0, open_browser: bool = True,
+          announce: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> None:
+    """Serve the review app until interrupted (Ctrl+C)."""
+    sock = bind(host, port)
+    actual = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    with open_review(folder, reviewer or default_reviewer(), allowed_hosts(host, actual)) as review:
+        url = f"http://{shown}:{actual}/?{TOKEN_PARAM}={review.keys.token}"
+        if host not in LOOPBACK:
+            announce(f"warning: listening on {host}, beyond this machine; "
+                     "anyone with the link can read and change the review")
+        announce(f"reviewing {folder} as {review.store.reviewer}")
+        announce(f"open {url}  (Ctrl+C stops; every change is already saved)")
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+        config = uvicorn.Config(review.app, log_level="warning", lifespan="off")
+        uvicorn.Server(config).run(sockets=[sock])
