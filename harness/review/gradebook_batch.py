@@ -38,10 +38,14 @@ def gradebook_path(folder: Path) -> Path:
 class GradebookBatch:
     """A graded batch as the review app reads it."""
 
-    def __init__(self, book: Gradebook, notebooks_root: Path | None = None) -> None:
-        self._book = book
+    def __init__(self, path: Path, notebooks_root: Path | None = None) -> None:
+        self._path = path
         # A read-only look at the results table, to notice a regrade cheaply.
-        self._probe = sqlite3.connect(f"{book.path.resolve().as_uri()}?mode=ro", uri=True)
+        # The app's handlers all run on the server's one event-loop thread,
+        # which need not be the thread that opened the file.
+        self._probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                      check_same_thread=False)
+        self._meta: dict[str, str] = {}
         self._root = notebooks_root or Path.cwd()
         self._rows: list[Row] | None = None
         self._results: dict[str, GradeResult] = {}
@@ -51,20 +55,26 @@ class GradebookBatch:
     @property
     def task(self) -> str:
         """The task's name (from the batch's metadata, else the first result)."""
-        return self._book.meta(TASK_META) or next(
+        self._load_results()
+        return self._meta.get(TASK_META) or next(
             (r.task for r in self._load_results().values()), "takehome batch")
 
     @property
     def blind(self) -> bool:
         """Whether the batch was graded blind."""
-        return self._book.meta(BLIND_META).lower() in ("1", "true", "yes")
+        self._load_results()
+        return self._meta.get(BLIND_META, "").lower() in ("1", "true", "yes")
 
     def _load_results(self) -> dict[str, GradeResult]:
         generation = hash(tuple(self._probe.execute(
             "SELECT submission, content_key, graded_at, length(result_json) FROM results")))
         changed = generation != self._generation or self._rows is None
         if changed:
-            stored = self._book.results()
+            # Opened per load, in the calling thread: the store's connection
+            # belongs to the thread that made it.
+            with Gradebook(self._path) as book:
+                stored = book.results()
+                self._meta = {k: book.meta(k) for k in (TASK_META, BLIND_META)}
             self._results = {s.submission: s.result for s in stored}
             self._artifacts = {s.submission: dict(s.artifacts) for s in stored}
             self._rows = [self._row(s.submission, s.result) for s in stored]

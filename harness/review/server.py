@@ -21,7 +21,6 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 
-from harness.batch.gradebook import Gradebook
 from harness.errors import InputError
 from harness.review.app import create_app
 from harness.review.gradebook_batch import GradebookBatch, gradebook_path
@@ -62,14 +61,13 @@ def open_review(folder: Path, reviewer: str, hosts: frozenset[str] = frozenset()
     """The review app over ``folder``'s gradebook; closes the files on exit."""
     path = gradebook_path(folder)
     keys = Secrets()
-    with Gradebook(path) as book:
-        batch = GradebookBatch(book, notebooks_root)
-        store = ReviewStore(path, reviewer)
-        try:
-            yield Review(create_app(batch, store, keys, hosts), keys, store)
-        finally:
-            store.close()
-            batch.close()
+    batch = GradebookBatch(path, notebooks_root)
+    store = ReviewStore(path, reviewer)
+    try:
+        yield Review(create_app(batch, store, keys, hosts), keys, store)
+    finally:
+        store.close()
+        batch.close()
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -152,14 +152,17 @@ def _text(value: object, what: str, *, required: bool) -> str:
 class ReviewStore:
     """Reads and writes the review tables of one gradebook file.
 
-    One connection per store; the app makes one store per request thread, so
-    sqlite's own locking (WAL) keeps concurrent reviewers consistent.
+    One connection per store, used by one thread at a time (the server's
+    event loop); sqlite's own locking (WAL) keeps two servers on one file
+    consistent.
     """
 
     def __init__(self, path: Path, reviewer: str) -> None:
         self.path = path
         self.reviewer = _text(reviewer, "reviewer name", required=True)
-        self._db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        # Not bound to the opening thread: the server's event-loop thread uses it.
+        self._db = sqlite3.connect(path, timeout=10, isolation_level=None,
+                                   check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._migrate()
