@@ -45,6 +45,18 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 _ENV.filters["key_url"] = lambda key: quote(str(key), safe="")
+
+
+def _log_value(value: object) -> str:
+    """A logged old/new value as people read it: ``points: 9, reason: ...``."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in sorted(value.items()))
+    return str(value)
+
+
+_ENV.filters["log_value"] = _log_value
 BODY_CAP = 100_000  # bytes in one write request
 
 

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from starlette.testclient import TestClient
 
 from harness.batch.gradebook import Gradebook, Stored
 from harness.result import GradeResult
 from harness.review.server import open_review
+from tests.conftest import in_ci
 from tests.report.conftest import HOSTILE, make_graded, make_input_error
 
 REVIEWER = "rita"
@@ -69,3 +76,57 @@ def post(client: TestClient, csrf: str, path: str, body: object) -> object:
     """A write as the page's script sends it."""
     return client.post(path, json=body, headers={"X-Takehome-CSRF": csrf,
                                                  "Origin": "http://127.0.0.1:8000"})
+
+
+# -- the real server and a real browser -------------------------------------
+
+BROWSERS = ("chromium", "chromium-browser")
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; under CI=true a missing browser fails the test."""
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    why = "no Chromium on PATH; install the Debian package 'chromium' (scripts/install-system-deps)"
+    if in_ci():
+        pytest.fail(why)
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Headless Chromium driven by Playwright, without any browser download."""
+    path = chromium_path()
+    with sync_playwright() as playwright:
+        # --no-sandbox: tests run as root in containers, where Chromium's own sandbox cannot start.
+        browser = playwright.chromium.launch(executable_path=path, headless=True,
+                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield browser
+        browser.close()
+
+
+@contextmanager
+def served(folder: Path, *extra: str) -> Iterator[str]:
+    """Run ``takehome review FOLDER`` for real; yield the link it prints."""
+    command = [sys.executable, "-m", "harness.cli", "review", str(folder), "--no-browser",
+               "--reviewer", REVIEWER, *extra]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=folder)
+    try:
+        assert process.stderr is not None
+        url = ""
+        deadline = time.monotonic() + 60
+        while not url and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line:
+                break
+            if line.startswith("open "):
+                url = line.split()[1]
+        assert url, f"takehome review printed no link (exit {process.poll()})"
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if process.stderr is not None:
+            process.stderr.close()

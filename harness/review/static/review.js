@@ -101,17 +101,23 @@ if (page) {
   }
 
   const lineForm = document.getElementById("line-comment");
+  // The form travels to a table row under the clicked line (a form cannot
+  // sit in a table body by itself).
+  const lineRow = document.createElement("tr");
+  lineRow.className = "commentrow";
+  lineRow.append(document.createElement("td"), document.createElement("td"));
   for (const button of document.querySelectorAll("button.line")) {
     button.addEventListener("click", () => {
       lineForm.dataset.cell = button.dataset.cell;
       lineForm.dataset.line = button.dataset.line;
-      button.closest("tr").after(lineForm);
+      button.closest("tr").after(lineRow);
+      lineRow.lastChild.append(lineForm);
       lineForm.hidden = false;
       lineForm.elements.text.placeholder = `Comment on cell ${button.dataset.cell}, line ${button.dataset.line}`;
       lineForm.elements.text.focus();
     });
   }
-  lineForm.querySelector("button.cancel").addEventListener("click", () => { lineForm.hidden = true; });
+  lineForm.querySelector("button.cancel").addEventListener("click", () => { lineRow.remove(); });
 
   for (const form of document.querySelectorAll("form.comment")) {
     form.addEventListener("submit", async (event) => {
@@ -132,6 +138,8 @@ if (page) {
   }
 
   document.addEventListener("keydown", (event) => {
+    // Escape leaves a text field (the note saves on blur), so keys move again.
+    if (editing(event) && event.key === "Escape") { event.target.blur(); return; }
     if (editing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "j" || event.key === "ArrowRight") follow("next");
     else if (event.key === "k" || event.key === "ArrowLeft") follow("prev");
