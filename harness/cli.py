@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="takehome",
         description="Grade Jupyter take-home submissions in a sandbox.",
-        epilog="Commands: grade, check, ci, task new|validate|release, image build, review.  "
+        epilog="Commands: grade, check, ci, gradebook merge, task new|validate|release, "
+        "image build, review.  "
         "Exit codes: 0 graded, 1 below --fail-under, 2 input error, "
         "3 harness error, 4 infrastructure error (Docker).",
     )
@@ -66,8 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser(
         "grade", help="grade notebooks with public and hidden tests (hiring teams)")
-    grade.add_argument("notebooks", nargs="+", type=Path, metavar="NOTEBOOK")
+    grade.add_argument("notebooks", nargs="+", type=Path, metavar="NOTEBOOK",
+                       help="notebooks, or folders of notebooks")
     add_grading_options(grade, "docker")
+    from harness.batch import cli as batch_cli
+
+    batch_cli.add_batch_options(grade)
+    batch_cli.register(commands)
     check = commands.add_parser(
         "check", help="self-check one notebook with the public tests only (candidates)")
     check.add_argument("notebooks", nargs=1, type=Path, metavar="NOTEBOOK")
@@ -95,7 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command in ("grade", "check"):
+        if args.command == "grade":
+            from harness.batch.cli import run_grade
+
+            return run_grade(args)
+        if args.command == "gradebook":
+            from harness.batch.cli import run_gradebook
+
+            return run_gradebook(args)
+        if args.command == "check":
             return _grade_command(args)
         if args.command == "image":
             return _image_command(args)

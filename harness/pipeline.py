@@ -9,7 +9,7 @@ most of the wall time.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,6 +45,7 @@ from harness.text import clean
 MODES = ("grade", "check")
 MAX_OWN_TESTS = 50
 Progress = Callable[[str], None]
+Linter = Callable[[str], Sequence[Any]]  # code text -> LintMessage list (kept lazy to import)
 
 
 def harness_version() -> str:
@@ -89,11 +90,16 @@ def grade(
     sandbox: Sandbox | str | None = None,
     rubric: str | Path | Rubric | None = None,
     progress: Progress | None = None,
+    linter: Linter | None = None,
 ) -> GradeResult:
     """Grade one notebook against a task and return the result.
 
     ``sandbox`` is a backend or a name ("docker", "local", "auto"); by
     default grading uses Docker and a self-check uses Docker when available.
+
+    ``linter`` lints the extracted code (default: a fresh pylint process,
+    :func:`~harness.criteria.lint.run_pylint`); a batch passes its
+    long-lived lint worker instead.
 
     ``mode="grade"`` runs public and hidden tests (for hiring teams);
     ``mode="check"`` runs public tests only (for candidates).  Problems with
@@ -125,7 +131,8 @@ def grade(
             return _input_error(notebook, task_model, rubric_model, mode, sandbox, str(exc), timer)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        lint_future = _start_lint(pool, submission, timer) if "lint" in criteria else None
+        lint_future = (_start_lint(pool, submission, timer, linter)
+                       if "lint" in criteria else None)
         say(f"{notebook}: running in the {sandbox.name} sandbox")
         judged = _execute_and_judge(submission, task_model, mode, sandbox, timer, say)
         lint_messages = lint_future.result() if lint_future is not None else None
@@ -215,14 +222,14 @@ def check(notebook: str | Path, task: str | Path | Task, **options: Any) -> Grad
 
 
 def _start_lint(
-    pool: ThreadPoolExecutor, submission: Submission, timer: _Timer
+    pool: ThreadPoolExecutor, submission: Submission, timer: _Timer, linter: Linter | None
 ) -> Future[Any]:
     from harness.criteria.lint import PylintTimeout, run_pylint
 
     def lint() -> Any:
         with timer.phase("lint"):
             try:
-                return run_pylint(submission.code.text)
+                return (linter or run_pylint)(submission.code.text)
             except PylintTimeout as exc:
                 return exc  # the lint criterion reports it as its own result
 

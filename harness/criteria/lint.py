@@ -111,15 +111,7 @@ def run_pylint(code_text: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[Lint
     """
     with tempfile.TemporaryDirectory(prefix="takehome-lint-") as tmp:
         folder = Path(tmp)
-        # An explicit, empty rcfile stops pylint from picking up a pylintrc
-        # or pyproject.toml from the working directory or the home folder.
-        rcfile = folder / "pylintrc"
-        rcfile.write_text("", encoding="utf-8")
-        module = folder / "submission.py"
-        # Trailing blank lines are an artefact of joining cells; dropping them
-        # keeps every earlier line number and avoids trailing-newlines noise.
-        module.write_text(code_text.rstrip() + "\n", encoding="utf-8")
-        command = [sys.executable, "-m", "pylint", f"--rcfile={rcfile}", *_ARGS, str(module)]
+        command = [sys.executable, "-m", "pylint", *prepare_lint(folder, code_text)]
         try:
             done = subprocess.run(
                 command, cwd=folder, capture_output=True, text=True, timeout=timeout, check=False
@@ -135,6 +127,28 @@ def run_pylint(code_text: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[Lint
             f"pylint (exit status {done.returncode}) printed no JSON; is pylint installed in "
             f"{sys.executable}? stderr: {done.stderr.strip()[-500:]}"
         ) from exc
+    return messages_from_json(raw)
+
+
+def prepare_lint(folder: Path, code_text: str) -> list[str]:
+    """Write the module and an empty rcfile into ``folder``; return pylint's arguments.
+
+    Shared with the batch's long-lived lint worker, which runs the same
+    configuration in-process, so both give identical messages.
+    """
+    # An explicit, empty rcfile stops pylint from picking up a pylintrc
+    # or pyproject.toml from the working directory or the home folder.
+    rcfile = folder / "pylintrc"
+    rcfile.write_text("", encoding="utf-8")
+    module = folder / "submission.py"
+    # Trailing blank lines are an artefact of joining cells; dropping them
+    # keeps every earlier line number and avoids trailing-newlines noise.
+    module.write_text(code_text.rstrip() + "\n", encoding="utf-8")
+    return [f"--rcfile={rcfile}", *_ARGS, str(module)]
+
+
+def messages_from_json(raw: list[dict[str, object]]) -> list[LintMessage]:
+    """pylint's JSON output as the messages this criterion keeps."""
     return [_message(item) for item in raw if _keep(item)]
 
 

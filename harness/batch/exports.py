@@ -1,0 +1,40 @@
+"""Everything a batch shows, rendered from the gradebook alone.
+
+The CSV, the index page and each submission's reports are views of the rows
+in ``gradebook.sqlite``: after a resumed run, a merge of shards or a batch
+step that changed a result, rendering again gives the same files a single
+uninterrupted run would have written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness.batch.gradebook import Gradebook, Stored
+from harness.report import write_reports
+from harness.report.gradebook import Entry, write_gradebook
+
+REPORT_SUFFIXES = {"json": "json", "html": "html", "junit": "junit.xml", "md": "md"}
+
+
+def write_stored_reports(stored: Stored, out_dir: Path, formats: Sequence[str]) -> list[Path]:
+    """Render one row's reports into ``out_dir``."""
+    return write_reports(stored.result, out_dir, stored.report_stem, formats=formats)
+
+
+def write_exports(book: Gradebook, out_dir: Path, formats: Sequence[str],
+                  *, rerender: bool = False) -> list[Path]:
+    """``gradebook.csv`` and ``index.html``, plus any report not on disk yet.
+
+    A report that exists was rendered from the same row when it was stored;
+    ``rerender`` renders every report again (after a merge or a batch step).
+    """
+    rows = book.results()
+    for stored in rows:
+        missing = [f for f in formats
+                   if rerender or not (out_dir / f"{stored.report_stem}.{REPORT_SUFFIXES[f]}").exists()]
+        if missing:
+            write_stored_reports(stored, out_dir, missing)
+    title = book.meta("task_title") or book.meta("task") or "batch"
+    return write_gradebook([Entry(s.result, s.report_stem) for s in rows], out_dir, title)

@@ -1,0 +1,114 @@
+"""What grades one submission inside a batch, in-process or in a worker process.
+
+A :class:`Grader` is set up once per process and reused for every
+submission it grades: the task, the rubric and the criteria plugins are
+loaded once, pylint stays alive in one :class:`LintWorker`, and the next
+sandbox is started while the current submission is judged
+(:class:`PrestartingSandbox`).  Those were the fixed costs that made a
+batch of N cost N times one submission.
+
+Worker processes are spawned (not forked: the grader runs threads) and die
+with the batch: they ask the kernel for SIGTERM when their parent dies (even
+by SIGKILL) and turn SIGTERM into an orderly exit, so the ``finally`` blocks
+of the pipeline remove their sandbox containers.  Ctrl-C is the parent's to
+handle; workers ignore SIGINT.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from multiprocessing import util as mp_util
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from harness.batch.codec import encode
+from harness.batch.lint_worker import LintWorker
+from harness.batch.prestart import PrestartingSandbox
+from harness.result import GradeResult
+from harness.sandbox.base import Sandbox
+
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class GraderSpec:
+    """What every worker needs to grade (plain data: it crosses to spawned processes)."""
+
+    task_root: Path
+    rubric: Path
+    sandbox: str  # "docker", "local" or "auto"
+    prestart: bool = True  # start the next sandbox while judging the current one
+
+
+class Grader:
+    """Grades submissions one after another with shared, warm resources."""
+
+    def __init__(self, spec: GraderSpec) -> None:
+        from harness.rubric import load_rubric
+        from harness.sandbox import choose_sandbox
+        from harness.task import load_task
+
+        self.task = load_task(spec.task_root)
+        self.rubric = load_rubric(spec.rubric)
+        backend: Sandbox = choose_sandbox(spec.sandbox)
+        self._prestart = PrestartingSandbox(backend) if spec.prestart else None
+        self.sandbox: Sandbox = self._prestart or backend
+        self._lint = LintWorker()
+
+    def grade(self, notebook: Path) -> GradeResult:
+        """Grade one notebook against the task (mode "grade": hidden tests too)."""
+        from harness.pipeline import grade
+
+        return grade(notebook, self.task, mode="grade", sandbox=self.sandbox,
+                     rubric=self.rubric, linter=self._lint.lint)
+
+    def close(self) -> None:
+        """Stop the spare sandbox and the lint process."""
+        if self._prestart is not None:
+            self._prestart.close()
+        self._lint.close()
+
+
+_GRADER: Grader | None = None
+
+
+def init_worker(spec: GraderSpec) -> None:
+    """Initializer of a worker process: die with the parent, build the Grader."""
+    global _GRADER  # pylint: disable=global-statement  # one Grader per worker process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    _die_with_parent()
+    _GRADER = Grader(spec)
+    # multiprocessing runs its finalizers (not atexit) when a worker exits.
+    mp_util.Finalize(None, _GRADER.close, exitpriority=10)
+
+
+def grade_in_worker(notebook: str) -> dict[str, Any]:
+    """Grade one notebook in this worker; the result crosses back as JSON data."""
+    if _GRADER is None:
+        raise RuntimeError("grade_in_worker called outside a batch worker process")
+    return encode(_GRADER.grade(Path(notebook)))
+
+
+def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(143)  # unwinds the pipeline's finally: the container is removed
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this process when the batch process dies, however it dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return  # best effort: the next run removes leftover containers anyway
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        raise SystemExit(143)  # the parent died before the request took effect
