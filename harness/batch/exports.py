@@ -14,13 +14,17 @@ from pathlib import Path
 from harness.batch.gradebook import Gradebook, Stored
 from harness.report import write_reports
 from harness.report.gradebook import Entry, write_gradebook
+from harness.report.review_marks import ReviewMarks
+from harness.review.marks import gradebook_marks
 
 REPORT_SUFFIXES = {"json": "json", "html": "html", "junit": "junit.xml", "md": "md"}
 
 
-def write_stored_reports(stored: Stored, out_dir: Path, formats: Sequence[str]) -> list[Path]:
-    """Render one row's reports into ``out_dir``."""
-    return write_reports(stored.result, out_dir, stored.report_stem, formats=formats)
+def write_stored_reports(stored: Stored, out_dir: Path, formats: Sequence[str],
+                         review: ReviewMarks | None = None) -> list[Path]:
+    """Render one row's reports into ``out_dir`` (with its review, if any)."""
+    return write_reports(stored.result, out_dir, stored.report_stem, formats=formats,
+                         review=review)
 
 
 def write_exports(book: Gradebook, out_dir: Path, formats: Sequence[str],
@@ -29,12 +33,17 @@ def write_exports(book: Gradebook, out_dir: Path, formats: Sequence[str],
 
     A report that exists was rendered from the same row when it was stored;
     ``rerender`` renders every report again (after a merge or a batch step).
+    A reviewed submission's reports are always rendered again: they show the
+    review (takehome review) next to the automatic score.
     """
     rows = book.results()
+    marks = gradebook_marks(book.path, {s.submission: s.result for s in rows})
     for stored in rows:
         missing = [f for f in formats
-                   if rerender or not (out_dir / f"{stored.report_stem}.{REPORT_SUFFIXES[f]}").exists()]
+                   if rerender or stored.submission in marks
+                   or not (out_dir / f"{stored.report_stem}.{REPORT_SUFFIXES[f]}").exists()]
         if missing:
-            write_stored_reports(stored, out_dir, missing)
+            write_stored_reports(stored, out_dir, missing, marks.get(stored.submission))
     title = book.meta("task_title") or book.meta("task") or "batch"
-    return write_gradebook([Entry(s.result, s.report_stem) for s in rows], out_dir, title)
+    return write_gradebook([Entry(s.result, s.report_stem, marks.get(s.submission)) for s in rows],
+                           out_dir, title)

@@ -21,6 +21,7 @@ from harness.report.json_report import (
     to_dict,
 )
 from harness.report.markdown import render_markdown
+from harness.report.review_marks import ReviewMarks
 from harness.result import GradeResult
 
 __all__ = [
@@ -36,12 +37,14 @@ __all__ = [
     "FORMATS",
 ]
 
-# format name -> (file suffix, renderer)
-_RENDERERS: dict[str, tuple[str, Callable[[GradeResult, bool], str]]] = {
-    "json": ("json", lambda result, candidate: render_json(result, candidate_view=candidate)),
-    "html": ("html", lambda result, candidate: render_html(result, candidate_view=candidate)),
-    "junit": ("junit.xml", lambda result, candidate: render_junit(result, candidate_view=candidate)),
-    "md": ("md", lambda result, candidate: render_markdown(result, candidate_view=candidate)),
+# format name -> (file suffix, renderer); JSON and HTML also show a review.
+_RENDERERS: dict[str, tuple[str, Callable[[GradeResult, bool, ReviewMarks | None], str]]] = {
+    "json": ("json", lambda result, candidate, review: render_json(
+        result, candidate_view=candidate, review=review)),
+    "html": ("html", lambda result, candidate, review: render_html(
+        result, candidate_view=candidate, review=review)),
+    "junit": ("junit.xml", lambda result, candidate, _: render_junit(result, candidate_view=candidate)),
+    "md": ("md", lambda result, candidate, _: render_markdown(result, candidate_view=candidate)),
 }
 FORMATS = tuple(_RENDERERS)
 
@@ -52,6 +55,7 @@ def write_reports(
     stem: str,
     formats: Iterable[str] = ("json", "html"),
     candidate_view: bool = False,
+    review: ReviewMarks | None = None,
 ) -> list[Path]:
     """Write ``<stem>.<format>`` for each format into ``out_dir``; return the paths.
 
@@ -74,7 +78,7 @@ def write_reports(
     for fmt in wanted:
         suffix, render = _RENDERERS[fmt]
         target = folder / f"{stem}.{suffix}"
-        write_atomic(target, render(result, candidate_view))
+        write_atomic(target, render(result, candidate_view, review))
         written.append(target)
     return written
 

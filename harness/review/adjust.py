@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from harness.result import GradeResult
 from harness.review.store import Override
 
 # Points closer than this are equal: results are stored rounded.
@@ -63,6 +64,11 @@ class Adjusted:
     def stale(self) -> tuple[AdjustedCriterion, ...]:
         """Overrides whose automatic points changed underneath them."""
         return tuple(c for c in self.criteria if c.stale)
+
+
+def criterion_points(result: GradeResult) -> tuple[CriterionPoints, ...]:
+    """The automatic points of every criterion of ``result``."""
+    return tuple(CriterionPoints(c.result.id, c.points, c.max_points) for c in result.criteria)
 
 
 def _percent(points: float, max_points: float) -> float:

@@ -30,7 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from harness.report.html import report_view
-from harness.review.adjust import Adjusted, CriterionPoints, adjust
+from harness.review.adjust import Adjusted, adjust, criterion_points
 from harness.review.batch import Batch, Row
 from harness.review.listing import SORTS, Query, listed, select
 from harness.review.markdown import render_markdown_safely
@@ -134,8 +134,7 @@ async def submission_page(request: Request) -> Response:
     order = [i.row.key for i in select(app.listed(), query)]
     where = order.index(key) if key in order else -1
     row = next(r for r in app.batch.rows() if r.key == key)
-    points = tuple(CriterionPoints(c.result.id, c.points, c.max_points) for c in result.criteria)
-    adjusted = adjust(points, app.store.overrides(key), result.percent)
+    adjusted = adjust(criterion_points(result), app.store.overrides(key), result.percent)
     report = report_view(result)
     if not app.show_names():
         report["notebook"] = row.alias

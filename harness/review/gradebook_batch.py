@@ -17,7 +17,7 @@ from harness.batch.gradebook import FILENAME, Gradebook
 from harness.errors import InputError, NotebookError
 from harness.intake import read_notebook
 from harness.result import GradeResult
-from harness.review.adjust import CriterionPoints
+from harness.review.adjust import criterion_points
 from harness.review.batch import Row
 
 BLIND_META = "blind"  # gradebook_meta key: "1" when the batch was graded blind
@@ -93,8 +93,7 @@ class GradebookBatch:
             alias=key,
             status=result.status,
             percent=result.percent if result.percent == result.percent else 0.0,
-            criteria=tuple(CriterionPoints(c.result.id, c.points, c.max_points)
-                           for c in result.criteria),
+            criteria=criterion_points(result),
         )
 
     def rows(self) -> list[Row]:

@@ -167,6 +167,19 @@ class ReviewStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._migrate()
 
+    @staticmethod
+    def present(path: Path) -> bool:
+        """Whether the gradebook at ``path`` has review tables (read-only check)."""
+        if not path.is_file():
+            return False
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                             "AND name = 'review_schema'").fetchone()
+        finally:
+            db.close()
+        return row is not None
+
     def close(self) -> None:
         """Close the connection (every change is already committed)."""
         self._db.close()

@@ -24,7 +24,19 @@ def _open(browser: Browser, url: str) -> Page:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.on("dialog", lambda dialog: dialog.accept())
     page.goto(url)
+    _ready(page)
     return page
+
+
+def _ready(page: Page) -> None:
+    """Wait until the page's script has wired its controls."""
+    page.wait_for_selector("body[data-ready=true]", state="attached")
+
+
+def _open_first(page: Page) -> None:
+    page.locator("a.open").first.click()
+    page.wait_for_url("**/s/**")
+    _ready(page)
 
 
 def test_comment_override_decide_reload_and_find_everything(chromium: Browser, batch_dir: Path,
@@ -35,7 +47,7 @@ def test_comment_override_decide_reload_and_find_everything(chromium: Browser, b
         expect(page.locator("#submissions tbody tr")).to_have_count(3)
         page.screenshot(path=str(tmp_path / "list.png"), full_page=True)
 
-        page.locator("a.open").first.click()
+        _open_first(page)
         expect(page.locator("#label")).to_have_text("submissions/alice.ipynb")
         # A comment on a criterion and one on a code line.
         report = page.locator("section.criterion[data-criterion=report]")
@@ -63,12 +75,14 @@ def test_comment_override_decide_reload_and_find_everything(chromium: Browser, b
         page.keyboard.press("Escape")
         page.keyboard.press("j")
         expect(page.locator("#label")).to_contain_text("<script>alert(1)</script>")
+        _ready(page)
         page.locator("button.decide[data-decision=reject]").click()
         expect(page.locator("#flash")).to_contain_text("reject")
         page.keyboard.press("k")
         expect(page.locator("#label")).to_have_text("submissions/alice.ipynb")
 
         page.reload()
+        _ready(page)
         expect(page.locator("section.criterion[data-criterion=report] .review-comment")).to_contain_text(
             "Approach section is thin")
         expect(page.locator("#cell-2 .review-comment")).to_contain_text("neat vectorised update")
@@ -92,7 +106,7 @@ def test_comment_override_decide_reload_and_find_everything(chromium: Browser, b
 def test_a_note_typed_just_before_the_tab_closes_is_kept(chromium: Browser, batch_dir: Path) -> None:
     with served(batch_dir) as url:
         page = _open(chromium, url)
-        page.locator("a.open").first.click()
+        _open_first(page)
         page.locator("#note").fill("half a thought")
         page.goto("about:blank")  # leave before the typing pause that saves: pagehide sends it
         store = ReviewStore(batch_dir / "gradebook.sqlite", "checker")
