@@ -15,7 +15,9 @@ import json
 import math
 from importlib import resources
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -67,10 +69,16 @@ class ReviewApp:
     batch: Batch
     store: ReviewStore
     keys: Secrets
+    export: Callable[[], list[Path]] | None = None
 
     def show_names(self) -> bool:
-        """Names show unless the batch is blind and nobody has revealed them."""
-        return not self.batch.blind or self.store.revealed() is not None
+        """Names show unless the batch is blind and nobody has revealed them.
+
+        A reveal needs the names, which only the batch's reveal file holds.
+        """
+        if not self.batch.blind:
+            return True
+        return bool(self.batch.names) and self.store.revealed() is not None
 
     def listed(self) -> list[Any]:
         """Every submission with its review state, in rank order."""
@@ -90,7 +98,7 @@ def _error(status: int, message: str) -> HTMLResponse:
 def _common(app: ReviewApp) -> dict[str, Any]:
     revealed = app.store.revealed()
     return {"task": app.batch.task, "csrf": app.keys.csrf, "reviewer": app.store.reviewer,
-            "blind": app.batch.blind, "revealed": revealed}
+            "blind": app.batch.blind, "revealed": revealed, "can_reveal": bool(app.batch.names), "can_export": app.export is not None}
 
 
 async def list_page(request: Request) -> Response:
@@ -247,6 +255,9 @@ def _apply(store: ReviewStore, action: str, key: str, data: dict[str, Any],
 async def reveal(request: Request) -> Response:
     """Reveal names in a blind batch (recorded with who and when)."""
     app: ReviewApp = request.app.state.review
+    if not app.batch.names:
+        return JSONResponse({"error": "the names are in the batch's reveal file; restart with "
+                                      "takehome review DIR --reveal FILE"}, status_code=400)
     if app.store.revealed() is None:
         app.store.reveal()
     return JSONResponse({"ok": True})
@@ -259,9 +270,22 @@ async def report_css(request: Request) -> Response:
     return Response(css, media_type="text/css")
 
 
-def create_app(batch: Batch, store: ReviewStore, keys: Secrets,
-               hosts: frozenset[str] = frozenset()) -> Starlette:
-    """The ASGI app; ``hosts`` are the ``host:port`` values accepted (empty: any)."""
+async def export(request: Request) -> Response:
+    """Write gradebook.csv, index.html and the reviewed reports into the batch folder."""
+    app: ReviewApp = request.app.state.review
+    if app.export is None:
+        return JSONResponse({"error": "this app has no batch folder to write to"}, status_code=400)
+    written = app.export()
+    return JSONResponse({"ok": True, "written": len(written)})
+
+
+def create_app(batch: Batch, store: ReviewStore, keys: Secrets,  # pylint: disable=too-many-arguments
+               hosts: frozenset[str] = frozenset(),
+               export_to: Callable[[], list[Path]] | None = None) -> Starlette:
+    """The ASGI app; ``hosts`` are the ``host:port`` values accepted (empty: any).
+
+    ``export_to`` writes the exports (the "Write exports" button).
+    """
     static = StaticFiles(packages=[("harness.review", "static")])
     app = Starlette(
         routes=[
@@ -269,12 +293,13 @@ def create_app(batch: Batch, store: ReviewStore, keys: Secrets,
             Route("/report.css", report_css),
             Route("/s/{key:path}", submission_page),
             Route("/api/reveal", reveal, methods=["POST"]),
+            Route("/api/export", export, methods=["POST"]),
             Route("/api/{action}/{key:path}", write, methods=["POST"]),
             Mount("/static", static, name="static"),
         ],
         middleware=[Middleware(BaseHTTPMiddleware, dispatch=Guard(keys, hosts))],
     )
-    app.state.review = ReviewApp(batch, store, keys)
+    app.state.review = ReviewApp(batch, store, keys, export_to)
     return app
 
 

@@ -38,6 +38,10 @@ class Batch(Protocol):
     def blind(self) -> bool:
         """True when names must stay hidden until a reviewer reveals them."""
 
+    @property
+    def names(self) -> dict[str, str]:
+        """Real names by key, when a blind batch's reveal file was given ({} otherwise)."""
+
     def rows(self) -> list[Row]:
         """Every submission with its automatic totals."""
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from harness.errors import EXIT_GRADED
+from harness.errors import EXIT_GRADED, InputError
 
 
 def _port(text: str) -> int:
@@ -27,14 +27,22 @@ def register(commands: Any) -> None:
                         help="address to listen on (default: 127.0.0.1, this machine only)")
     review.add_argument("--port", type=_port, default=0,
                         help="port to listen on (default: a free one)")
+    review.add_argument("--reveal", type=Path, metavar="FILE",
+                        help="a blind batch's reveal file: lets a reviewer reveal names "
+                        "(recorded); default: DIR-reveal.json beside DIR when present")
     review.add_argument("--no-browser", dest="browser", action="store_false",
                         help="print the link without opening a browser")
 
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl+C."""
+    from harness.batch.blind import default_reveal_path
     from harness.review.server import serve
 
+    if args.reveal is not None and not args.reveal.is_file():
+        raise InputError(f"{args.reveal}: no such reveal file; pass the file "
+                         "`takehome grade --blind` printed")
+    reveal = args.reveal if args.reveal is not None else default_reveal_path(args.folder)
     serve(args.folder, reviewer=args.reviewer, host=args.host, port=args.port,
-          open_browser=args.browser)
+          open_browser=args.browser, reveal=reveal)
     return EXIT_GRADED

@@ -9,10 +9,12 @@ review tables change often and are always read fresh by the store.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
 
+from harness.batch.blind import PREFIX as BLIND_PREFIX
 from harness.batch.gradebook import FILENAME, Gradebook
 from harness.errors import InputError, NotebookError
 from harness.intake import read_notebook
@@ -22,8 +24,24 @@ from harness.review.batch import Row
 
 BLIND_META = "blind"  # gradebook_meta key: "1" when the batch was graded blind
 TASK_META = "task"
-NAMES_ARTIFACT = "name"  # a submission's real name in a blind batch, when the batch keeps it
 MARKDOWN_ARTIFACT = "markdown"  # [[cell, source], ...] when the batch stored it
+
+
+def reveal_names(path: Path | None) -> dict[str, str]:
+    """Pseudonym -> notebook from a blind batch's reveal file ({} when absent).
+
+    The file is kept outside the batch folder (see :mod:`harness.batch.blind`),
+    so only a reviewer who was handed it can reveal names.
+    """
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        pseudonyms = data["pseudonyms"]
+        return {str(alias): str(entry["notebook"]) for alias, entry in pseudonyms.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{path}: not a takehome reveal file ({exc}); pass the file "
+                         "`takehome grade --blind` wrote") from exc
 
 
 def gradebook_path(folder: Path) -> Path:
@@ -38,8 +56,10 @@ def gradebook_path(folder: Path) -> Path:
 class GradebookBatch:
     """A graded batch as the review app reads it."""
 
-    def __init__(self, path: Path, notebooks_root: Path | None = None) -> None:
+    def __init__(self, path: Path, notebooks_root: Path | None = None,
+                 names: dict[str, str] | None = None) -> None:
         self._path = path
+        self.names = names or {}  # pseudonym -> notebook, from the reveal file
         # A read-only look at the results table, to notice a regrade cheaply.
         # The app's handlers all run on the server's one event-loop thread,
         # which need not be the thread that opened the file.
@@ -62,8 +82,11 @@ class GradebookBatch:
     @property
     def blind(self) -> bool:
         """Whether the batch was graded blind."""
-        self._load_results()
-        return self._meta.get(BLIND_META, "").lower() in ("1", "true", "yes")
+        results = self._load_results()
+        if self._meta.get(BLIND_META, "").lower() in ("1", "true", "yes"):
+            return True
+        # The batch layer names every submission of a blind batch by a pseudonym.
+        return bool(results) and all(k.startswith(BLIND_PREFIX) for k in results)
 
     def _load_results(self) -> dict[str, GradeResult]:
         generation = hash(tuple(self._probe.execute(
@@ -86,10 +109,9 @@ class GradebookBatch:
         self._probe.close()
 
     def _row(self, key: str, result: GradeResult) -> Row:
-        name = self._artifacts.get(key, {}).get(NAMES_ARTIFACT)
         return Row(
             key=key,
-            name=str(name) if isinstance(name, str) and name else key,
+            name=self.names.get(key, key),
             alias=key,
             status=result.status,
             percent=result.percent if result.percent == result.percent else 0.0,

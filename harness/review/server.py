@@ -23,7 +23,8 @@ from starlette.applications import Starlette
 
 from harness.errors import InputError
 from harness.review.app import create_app
-from harness.review.gradebook_batch import GradebookBatch, gradebook_path
+from harness.review.export import write_review_exports
+from harness.review.gradebook_batch import GradebookBatch, gradebook_path, reveal_names
 from harness.review.security import TOKEN_PARAM, Secrets
 from harness.review.store import ReviewStore
 
@@ -57,14 +58,19 @@ class Review:
 
 @contextmanager
 def open_review(folder: Path, reviewer: str, hosts: frozenset[str] = frozenset(),
-                notebooks_root: Path | None = None) -> Iterator[Review]:
-    """The review app over ``folder``'s gradebook; closes the files on exit."""
+                reveal: Path | None = None) -> Iterator[Review]:
+    """The review app over ``folder``'s gradebook; closes the files on exit.
+
+    ``reveal`` is a blind batch's reveal file: with it a reviewer can reveal
+    names (recorded); without it names stay hidden whatever is clicked.
+    """
     path = gradebook_path(folder)
     keys = Secrets()
-    batch = GradebookBatch(path, notebooks_root)
+    batch = GradebookBatch(path, names=reveal_names(reveal))
     store = ReviewStore(path, reviewer)
     try:
-        yield Review(create_app(batch, store, keys, hosts), keys, store)
+        app = create_app(batch, store, keys, hosts, lambda: write_review_exports(folder))
+        yield Review(app, keys, store)
     finally:
         store.close()
         batch.close()
@@ -86,13 +92,14 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve(folder: Path, *, reviewer: str | None = None, host: str = "127.0.0.1",  # pylint: disable=too-many-arguments  # one per CLI option
-          port: int = 0, open_browser: bool = True,
+          port: int = 0, open_browser: bool = True, reveal: Path | None = None,
           announce: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> None:
     """Serve the review app until interrupted (Ctrl+C)."""
     sock = bind(host, port)
     actual = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    with open_review(folder, reviewer or default_reviewer(), allowed_hosts(host, actual)) as review:
+    with open_review(folder, reviewer or default_reviewer(), allowed_hosts(host, actual),
+                     reveal) as review:
         url = f"http://{shown}:{actual}/?{TOKEN_PARAM}={review.keys.token}"
         if host not in LOOPBACK:
             announce(f"warning: listening on {host}, beyond this machine; "
@@ -102,4 +109,9 @@ def serve(folder: Path, *, reviewer: str | None = None, host: str = "127.0.0.1",
         if open_browser:
             threading.Timer(0.5, webbrowser.open, args=(url,)).start()
         config = uvicorn.Config(review.app, log_level="warning", lifespan="off")
-        uvicorn.Server(config).run(sockets=[sock])
+        try:
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            # The review is already stored; the files now show it too.
+            written = write_review_exports(folder)
+            announce(f"exports written: {len(written)} files in {folder}")

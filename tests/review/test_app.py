@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -99,15 +100,36 @@ def test_bad_writes_get_a_clear_400(review: tuple[TestClient, str], action: str,
     assert answer.status_code == 400 and message in answer.json()["error"]  # type: ignore[attr-defined]
 
 
-def test_a_blind_batch_hides_names_until_a_recorded_reveal(tmp_path: Path) -> None:
+def _blind_batch(tmp_path: Path) -> tuple[Path, Path]:
     results = {f"candidate-{n:03d}": r for n, r in enumerate(batch_results().values(), start=1)}
-    folder = write_batch(tmp_path / "blind", results, blind=True)
-    with open_review(folder, REVIEWER, frozenset({"127.0.0.1:8000"})) as opened:
+    folder = write_batch(tmp_path / "blind", results)
+    reveal = tmp_path / "blind-reveal.json"
+    reveal.write_text(json.dumps({"key": "00", "pseudonyms": {
+        "candidate-001": {"notebook": "submissions/alice.ipynb", "names": ["alice"]}}}))
+    return folder, reveal
+
+
+def test_a_blind_batch_hides_names_until_a_recorded_reveal(tmp_path: Path) -> None:
+    folder, reveal = _blind_batch(tmp_path)
+    with open_review(folder, REVIEWER, frozenset({"127.0.0.1:8000"}), reveal) as opened:
         client = logged_in(opened.app, opened.keys.token)
         listing = client.get("/").text
         assert _names(listing) == ["candidate-001", "candidate-002", "candidate-003"]
         page = client.get("/s/candidate-001").text
         assert "alice" not in page and 'id="reveal"' in page
         assert post(client, opened.keys.csrf, "/api/reveal", {}).status_code == 200  # type: ignore[attr-defined]
-        assert f"names revealed by {REVIEWER}" in client.get("/").text
-        assert [e.action for e in opened.store.log()] == ["reveal"]
+        listing = client.get("/").text
+        assert f"names revealed by {REVIEWER}" in listing
+        assert _names(listing)[0] == "submissions/alice.ipynb"
+        assert [(e.action, e.reviewer) for e in opened.store.log()] == [("reveal", REVIEWER)]
+
+
+def test_without_the_reveal_file_names_cannot_be_revealed(tmp_path: Path) -> None:
+    folder, _ = _blind_batch(tmp_path)
+    with open_review(folder, REVIEWER, frozenset({"127.0.0.1:8000"})) as opened:
+        client = logged_in(opened.app, opened.keys.token)
+        assert 'id="reveal"' not in client.get("/").text
+        answer = post(client, opened.keys.csrf, "/api/reveal", {})
+        assert answer.status_code == 400 and "--reveal" in answer.json()["error"]  # type: ignore[attr-defined]
+        assert opened.store.revealed() is None
+        assert "alice" not in client.get("/s/candidate-001").text

@@ -174,5 +174,13 @@ if (reveal) {
   });
 }
 
+const exporter = document.getElementById("export");
+if (exporter) {
+  exporter.addEventListener("click", async () => {
+    const answer = await post("/api/export", {});
+    say(`Exports written: ${answer.written} files in the batch folder.`, true);
+  });
+}
+
 // Tests (and impatient people) can tell when the page's controls are live.
 document.body.dataset.ready = "true";
