@@ -9,6 +9,7 @@ and port 0 means "any free port".
 from __future__ import annotations
 
 import getpass
+import signal
 import socket
 import sys
 import threading
@@ -109,9 +110,19 @@ def serve(folder: Path, *, reviewer: str | None = None, host: str = "127.0.0.1",
         if open_browser:
             threading.Timer(0.5, webbrowser.open, args=(url,)).start()
         config = uvicorn.Config(review.app, log_level="warning", lifespan="off")
+        # uvicorn re-raises the signal that stopped it; SIGTERM then ends the
+        # process at once, so it is turned into the same clean stop as Ctrl+C.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             uvicorn.Server(config).run(sockets=[sock])
+        except KeyboardInterrupt:
+            pass  # Ctrl+C or SIGTERM: the way to stop a server
         finally:
-            # The review is already stored; the files now show it too.
-            written = write_review_exports(folder)
-            announce(f"exports written: {len(written)} files in {folder}")
+            signal.signal(signal.SIGTERM, previous)
+        # The review is already stored; the files now show it too.
+        written = write_review_exports(folder)
+        announce(f"exports written: {len(written)} files in {folder}")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")

@@ -95,6 +95,12 @@ def test_comment_override_decide_reload_and_find_everything(chromium: Browser, b
         expect(page.locator("#submissions tbody tr").nth(1)).to_contain_text("reject")
         page.close()
 
+    # Stopping the server wrote the exports: they show the review.
+    gradebook = (batch_dir / "gradebook.csv").read_text()
+    assert f"report: 3.4 -> 9 by {REVIEWER} (sections exist under other headings)" in gradebook
+    assert ",advance," in gradebook and ",reject," in gradebook
+    index = (batch_dir / "index.html").read_text()
+    assert "67.0%" in index and "sections exist under other headings" in index
     store = ReviewStore(batch_dir / "gradebook.sqlite", "checker")
     decisions = store.all_decisions()
     assert {k: d.decision for k, d in decisions.items()} == {
