@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# pylint: disable=wrong-import-position  # after the path set-up above
 from harness.batch.gradebook import Gradebook, Stored  # noqa: E402
 from harness.result import GradeResult  # noqa: E402
 from harness.review.store import ReviewStore  # noqa: E402
@@ -44,8 +45,8 @@ KMEANS = ROOT / "tasks" / "kmeans"
 def graded_solution(work: Path) -> GradeResult:
     """One real result: the kmeans solution graded in the local sandbox."""
     out = work / "one"
-    subprocess.run([str(TAKEHOME), "grade", str(KMEANS / "solution.ipynb"), "--task", str(KMEANS),
-                    "--sandbox", "local", "--out", str(out), "--quiet"],
+    subprocess.run([str(TAKEHOME), "grade", str(KMEANS / "solution.ipynb"),
+                    "--task", str(KMEANS), "--sandbox", "local", "--out", str(out), "--quiet"],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with Gradebook.in_folder(out) as book:
         return book.results()[0].result
@@ -56,12 +57,13 @@ def build_batch(folder: Path, result: GradeResult, count: int) -> None:
     with Gradebook.in_folder(folder) as book:
         for n in range(count):
             factor = 0.3 + 0.7 * ((n * 37) % count) / count
-            criteria = tuple(dataclasses.replace(c, points=c.points * factor) for c in result.criteria)
+            criteria = tuple(dataclasses.replace(c, points=c.points * factor)
+                             for c in result.criteria)
             points = sum(c.points for c in criteria)
             copy = dataclasses.replace(result, notebook=f"submissions/candidate{n:03d}.ipynb",
                                        criteria=criteria, points=points,
                                        percent=100 * points / result.max_points)
-            book.put(Stored(f"submissions/candidate{n:03d}.ipynb", f"key{n}", f"candidate{n:03d}", copy))
+            book.put(Stored(copy.notebook, f"key{n}", f"candidate{n:03d}", copy))
     store = ReviewStore(folder / "gradebook.sqlite", "bench")
     for n in range(0, count, 10):
         key = f"submissions/candidate{n:03d}.ipynb"
@@ -77,15 +79,17 @@ def build_batch(folder: Path, result: GradeResult, count: int) -> None:
 
 
 def timed(action: Callable[[], object]) -> float:
+    """Seconds ``action`` takes."""
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
 
 
 def one_run(folder: Path, shots: Path | None = None) -> dict[str, float]:
+    """Start the server, time the first page and the later ones, stop it."""
     started = time.perf_counter()
-    process = subprocess.Popen([str(TAKEHOME), "review", str(folder), "--no-browser"],
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(  # pylint: disable=consider-using-with  # stopped below
+        [str(TAKEHOME), "review", str(folder), "--no-browser"], stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     url = ""
     while not url:
@@ -100,7 +104,8 @@ def one_run(folder: Path, shots: Path | None = None) -> dict[str, float]:
     figures["first page"] = timed(lambda: opener.open(url).read())
     figures["start + first page"] = figures["start"] + figures["first page"]
     figures["list"] = timed(lambda: opener.open(base).read())
-    figures["submission"] = timed(lambda: opener.open(base + "s/submissions%2Fcandidate007.ipynb").read())
+    page = base + "s/submissions%2Fcandidate007.ipynb"
+    figures["submission"] = timed(lambda: opener.open(page).read())
     figures.update(browser_times(url, shots))
     process.terminate()
     process.wait(timeout=60)
@@ -124,8 +129,8 @@ def browser_times(url: str, shots: Path | None = None) -> dict[str, float]:
         first = timed(lambda: page.goto(url, wait_until="load"))
         if shots is not None:
             page.screenshot(path=str(shots / "list.png"))
-        submission = timed(lambda: page.goto(url.split("?")[0] + "s/submissions%2Fcandidate000.ipynb",
-                                             wait_until="load"))
+        target = url.split("?")[0] + "s/submissions%2Fcandidate000.ipynb"
+        submission = timed(lambda: page.goto(target, wait_until="load"))
         if shots is not None:
             page.screenshot(path=str(shots / "submission.png"))
             page.locator("#code").scroll_into_view_if_needed()
@@ -135,7 +140,8 @@ def browser_times(url: str, shots: Path | None = None) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    """Build the batch, run, print medians."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--screenshots", type=Path, metavar="DIR",

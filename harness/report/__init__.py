@@ -43,18 +43,20 @@ _RENDERERS: dict[str, tuple[str, Callable[[GradeResult, bool, ReviewMarks | None
         result, candidate_view=candidate, review=review)),
     "html": ("html", lambda result, candidate, review: render_html(
         result, candidate_view=candidate, review=review)),
-    "junit": ("junit.xml", lambda result, candidate, _: render_junit(result, candidate_view=candidate)),
+    "junit": ("junit.xml", lambda result, candidate, _: render_junit(
+        result, candidate_view=candidate)),
     "md": ("md", lambda result, candidate, _: render_markdown(result, candidate_view=candidate)),
 }
 FORMATS = tuple(_RENDERERS)
 
 
-def write_reports(
+def write_reports(  # pylint: disable=too-many-arguments  # keyword options of one call
     result: GradeResult,
     out_dir: str | os.PathLike[str],
     stem: str,
     formats: Iterable[str] = ("json", "html"),
     candidate_view: bool = False,
+    *,
     review: ReviewMarks | None = None,
 ) -> list[Path]:
     """Write ``<stem>.<format>`` for each format into ``out_dir``; return the paths.

@@ -35,7 +35,7 @@ class OverrideMark:
 
 
 @dataclass(frozen=True)
-class ReviewMarks:
+class ReviewMarks:  # pylint: disable=too-many-instance-attributes  # one per thing exports show
     """A submission's review: adjusted totals, decision, note, overrides."""
 
     automatic_percent: float

@@ -98,7 +98,8 @@ def _error(status: int, message: str) -> HTMLResponse:
 def _common(app: ReviewApp) -> dict[str, Any]:
     revealed = app.store.revealed()
     return {"task": app.batch.task, "csrf": app.keys.csrf, "reviewer": app.store.reviewer,
-            "blind": app.batch.blind, "revealed": revealed, "can_reveal": bool(app.batch.names), "can_export": app.export is not None}
+            "blind": app.batch.blind, "revealed": revealed,
+            "can_reveal": bool(app.batch.names), "can_export": app.export is not None}
 
 
 async def list_page(request: Request) -> Response:
@@ -149,7 +150,8 @@ async def submission_page(request: Request) -> Response:
     comments = app.store.comments(key)
     decision = app.store.decision(key)
     return _page(
-        "submission.html.j2", **_common(app), key=key, label=row.name if app.show_names() else row.alias,
+        "submission.html.j2", **_common(app), key=key,
+        label=row.name if app.show_names() else row.alias,
         report=report, adjusted=adjusted, by_criterion={c.id: c for c in adjusted.criteria},
         criterion_comments=_group(c for c in comments if c.criterion is not None),
         line_comments=_group_lines(c for c in comments if c.cell is not None),
@@ -232,7 +234,8 @@ def _apply(store: ReviewStore, action: str, key: str, data: dict[str, Any],
             raise ReviewError(f"no criterion {criterion!r} in this result")
         cell = None if data.get("cell") is None else _int(data["cell"], "cell")
         line = None if data.get("line") is None else _int(data["line"], "line")
-        comment = store.add_comment(key, data.get("text"), criterion=criterion, cell=cell, line=line)
+        comment = store.add_comment(key, data.get("text"), criterion=criterion, cell=cell,
+                                    line=line)
         return {"id": comment.id, "at": comment.at, "reviewer": comment.reviewer}
     if action == "uncomment":
         store.delete_comment(key, _int(data.get("id"), "comment id"))

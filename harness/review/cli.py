@@ -36,8 +36,9 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl+C."""
-    from harness.batch.blind import default_reveal_path
-    from harness.review.server import serve
+    # Imported here so other commands start without the web stack.
+    from harness.batch.blind import default_reveal_path  # pylint: disable=import-outside-toplevel
+    from harness.review.server import serve  # pylint: disable=import-outside-toplevel
 
     if args.reveal is not None and not args.reveal.is_file():
         raise InputError(f"{args.reveal}: no such reveal file; pass the file "

@@ -10,6 +10,7 @@ review tables change often and are always read fresh by the store.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 from pathlib import Path
@@ -53,7 +54,7 @@ def gradebook_path(folder: Path) -> Path:
     return path
 
 
-class GradebookBatch:
+class GradebookBatch:  # pylint: disable=too-many-instance-attributes  # caches, each named
     """A graded batch as the review app reads it."""
 
     def __init__(self, path: Path, notebooks_root: Path | None = None,
@@ -114,7 +115,7 @@ class GradebookBatch:
             name=self.names.get(key, key),
             alias=key,
             status=result.status,
-            percent=result.percent if result.percent == result.percent else 0.0,
+            percent=result.percent if math.isfinite(result.percent) else 0.0,
             criteria=criterion_points(result),
         )
 

@@ -6,6 +6,7 @@ next/previous keys of a submission page and the tests share one ordering.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -58,7 +59,7 @@ def _float(text: str | None) -> float | None:
         value = float(text) if text else None
     except ValueError:
         return None
-    return value if value is None or value == value else None  # NaN is no bound
+    return value if value is None or math.isfinite(value) else None  # NaN is no bound
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ class ReviewError(InputError):
 
 
 @dataclass(frozen=True)
-class Comment:
+class Comment:  # pylint: disable=too-many-instance-attributes  # one per stored column
     """A reviewer's remark on a criterion or on one code line."""
 
     id: int
@@ -96,7 +96,7 @@ class Comment:
 
 
 @dataclass(frozen=True)
-class Override:
+class Override:  # pylint: disable=too-many-instance-attributes  # one per stored column
     """A reviewer's points for a criterion, replacing the automatic ones."""
 
     submission: str
@@ -120,7 +120,7 @@ class Decision:
 
 
 @dataclass(frozen=True)
-class LogEntry:
+class LogEntry:  # pylint: disable=too-many-instance-attributes  # one per stored column
     """One stored change: who did what, when, from which value to which."""
 
     id: int
@@ -229,7 +229,8 @@ class ReviewStore:
         at = now()
         with self._transaction():
             cursor = self._db.execute(
-                "INSERT INTO review_comments (submission, criterion, cell, line, text, reviewer, at)"
+                "INSERT INTO review_comments"
+                " (submission, criterion, cell, line, text, reviewer, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (submission, criterion, cell, line, body, self.reviewer, at),
             )
@@ -263,8 +264,9 @@ class ReviewStore:
 
     # -- overrides --------------------------------------------------------
 
-    def set_override(self, submission: str, criterion: str, points: float | None,
-                     reason: object, automatic: float, max_points: float) -> Override | None:
+    def set_override(  # pylint: disable=too-many-arguments,too-many-positional-arguments  # what, whom, why, and the bounds
+            self, submission: str, criterion: str, points: float | None,
+            reason: object, automatic: float, max_points: float) -> Override | None:
         """Replace a criterion's automatic points, or (``points=None``) restore them.
 
         ``automatic`` is remembered so a later regrade that changes the
@@ -325,7 +327,8 @@ class ReviewStore:
     def set_decision(self, submission: str, decision: object) -> Decision:
         """Advance, hold or reject; ``""`` clears the decision."""
         if decision not in ("", *DECISIONS):
-            raise ReviewError(f"decision {decision!r} is unknown; use one of {', '.join(DECISIONS)}")
+            raise ReviewError(
+                f"decision {decision!r} is unknown; use one of {', '.join(DECISIONS)}")
         return self._set_field(submission, "decision", str(decision))
 
     def set_note(self, submission: str, note: object) -> Decision:
@@ -342,7 +345,8 @@ class ReviewStore:
                 " ON CONFLICT (submission) DO NOTHING", (submission, self.reviewer, at))
             # field is one of two literal names chosen above, never user text.
             self._db.execute(
-                f"UPDATE review_decisions SET {field} = ?, reviewer = ?, at = ? WHERE submission = ?",
+                f"UPDATE review_decisions SET {field} = ?, reviewer = ?, at = ?"
+                " WHERE submission = ?",
                 (value, self.reviewer, at, submission))
             if old_value != value:
                 self._log(submission, field, "", old_value or None, value or None)
@@ -378,12 +382,14 @@ class ReviewStore:
     def comment_counts(self) -> dict[str, int]:
         """Live comments per submission, for the list page."""
         rows = self._db.execute(
-            "SELECT submission, COUNT(*) FROM review_comments WHERE deleted = 0 GROUP BY submission")
+            "SELECT submission, COUNT(*) FROM review_comments"
+            " WHERE deleted = 0 GROUP BY submission")
         return {r[0]: r[1] for r in rows}
 
 
 def _override(r: sqlite3.Row) -> Override:
-    return Override(r["submission"], r["criterion"], r["points"], r["reason"], r["automatic"],
+    return Override(r["submission"], r["criterion"], r["points"], r["reason"],
+                    r["automatic"],
                     r["reviewer"], r["at"])
 
 
