@@ -73,7 +73,7 @@ def run_grade(args: argparse.Namespace) -> int:
     )
     with _progress(args.quiet) as show:
         summary = grade_batch(args.notebooks, options, on_event=show)
-    _print_summary(summary, options, args.quiet)
+    _print_summary(summary, options)
     code = EXIT_HARNESS_ERROR if summary.failed else EXIT_GRADED
     for stored in summary.results:
         code = max(code, exit_code_for(stored.result, args.fail_under))
@@ -90,12 +90,12 @@ def run_gradebook(args: argparse.Namespace) -> int:
     return EXIT_GRADED
 
 
-def _print_summary(summary: BatchSummary, options: BatchOptions, quiet: bool) -> None:
-    if not quiet:
-        for stored in summary.results:
-            result = stored.result
-            print(f"{stored.submission}: {result.percent:.1f}% [{result.status}] "
-                  f"-> {options.out / stored.report_stem}.html")
+def _print_summary(summary: BatchSummary, options: BatchOptions) -> None:
+    """One line per notebook of this run (the summary --quiet keeps), then totals."""
+    for stored in summary.results:
+        result = stored.result
+        print(f"{stored.submission}: {result.percent:.1f}% [{result.status}] {result.message} "
+              f"-> {options.out / stored.report_stem}.html")
     for submission, error in summary.failed:
         print(f"{submission}: not graded: {error}", file=sys.stderr)
     print(f"graded {summary.graded}, unchanged {summary.skipped}, failed {len(summary.failed)} "
