@@ -95,33 +95,39 @@ def bind(host: str, port: int) -> socket.socket:
 def serve(folder: Path, *, reviewer: str | None = None, host: str = "127.0.0.1",  # pylint: disable=too-many-arguments  # one per CLI option
           port: int = 0, open_browser: bool = True, reveal: Path | None = None,
           announce: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> None:
-    """Serve the review app until interrupted (Ctrl+C)."""
-    sock = bind(host, port)
-    actual = sock.getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
-    with open_review(folder, reviewer or default_reviewer(), allowed_hosts(host, actual),
-                     reveal) as review:
-        url = f"http://{shown}:{actual}/?{TOKEN_PARAM}={review.keys.token}"
-        if host not in LOOPBACK:
-            announce(f"warning: listening on {host}, beyond this machine; "
-                     "anyone with the link can read and change the review")
-        announce(f"reviewing {folder} as {review.store.reviewer}")
-        announce(f"open {url}  (Ctrl+C stops; every change is already saved)")
-        if open_browser:
-            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-        config = uvicorn.Config(review.app, log_level="warning", lifespan="off")
-        # uvicorn re-raises the signal that stopped it; SIGTERM then ends the
-        # process at once, so it is turned into the same clean stop as Ctrl+C.
-        previous = signal.signal(signal.SIGTERM, _interrupt)
-        try:
-            uvicorn.Server(config).run(sockets=[sock])
-        except KeyboardInterrupt:
-            pass  # Ctrl+C or SIGTERM: the way to stop a server
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-        # The review is already stored; the files now show it too.
-        written = write_review_exports(folder)
-        announce(f"exports written: {len(written)} files in {folder}")
+    """Serve the review app until interrupted (Ctrl+C), then write the exports."""
+    gradebook_path(folder)  # a wrong folder fails before a port is taken
+    with bind(host, port) as sock:
+        actual = sock.getsockname()[1]
+        with open_review(folder, reviewer or default_reviewer(), allowed_hosts(host, actual),
+                         reveal) as review:
+            shown = f"[{host}]" if ":" in host else host
+            url = f"http://{shown}:{actual}/?{TOKEN_PARAM}={review.keys.token}"
+            if host not in LOOPBACK:
+                announce(f"warning: listening on {host}, beyond this machine; "
+                         "anyone with the link can read and change the review")
+            announce(f"reviewing {folder} as {review.store.reviewer}")
+            announce(f"open {url}  (Ctrl+C stops; every change is already saved)")
+            if open_browser:
+                threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+            _run_until_stopped(review.app, sock)
+    # The review is already stored; the files now show it too.
+    written = write_review_exports(folder)
+    announce(f"exports written: {len(written)} files in {folder}")
+
+
+def _run_until_stopped(app: Starlette, sock: socket.socket) -> None:
+    """uvicorn on ``sock`` until Ctrl+C or SIGTERM, both a normal stop."""
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    # uvicorn re-raises the signal that stopped it; SIGTERM would then end the
+    # process at once, so it becomes the same clean stop as Ctrl+C.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _interrupt(signum: int, frame: object) -> None:

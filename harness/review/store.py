@@ -371,7 +371,8 @@ class ReviewStore:
 
     def log(self, submission: str | None = None) -> list[LogEntry]:
         """Stored changes, oldest first; of one submission or of all."""
-        query, args = "SELECT * FROM review_log", tuple[str, ...]()
+        query = "SELECT * FROM review_log"
+        args: tuple[str, ...] = ()
         if submission is not None:
             query, args = query + " WHERE submission = ?", (submission,)
         rows = self._db.execute(query + " ORDER BY id", args).fetchall()
