@@ -83,6 +83,16 @@ def test_every_change_is_on_the_page_after_reload(review: tuple[TestClient, str]
     assert float(adjusted) - float(automatic) == pytest.approx(100 * (8 - 3.4) / 100, abs=0.11)
 
 
+def test_a_deleted_comment_leaves_the_page_but_not_the_history(review: tuple[TestClient, str]) -> None:
+    client, csrf = review
+    answer = post(client, csrf, f"/api/comment/{ALICE_API}", {"criterion": "lint", "text": "oops"})
+    comment_id = answer.json()["id"]  # type: ignore[attr-defined]
+    assert post(client, csrf, f"/api/uncomment/{ALICE_API}", {"id": comment_id}).status_code == 200  # type: ignore[attr-defined]
+    page = client.get(ALICE).text
+    assert 'class="pre text">oops' not in page
+    assert "uncomment" in page and "text: oops" in page  # the history keeps it
+
+
 @pytest.mark.parametrize(("action", "body", "message"), [
     ("override", {"criterion": "lint", "points": 99, "reason": "x"}, "outside"),
     ("override", {"criterion": "nope", "points": 1, "reason": "x"}, "no criterion"),

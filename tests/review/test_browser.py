@@ -112,7 +112,11 @@ def test_comment_override_decide_reload_and_find_everything(chromium: Browser, b
 def test_a_note_typed_just_before_the_tab_closes_is_kept(chromium: Browser, batch_dir: Path) -> None:
     with served(batch_dir) as url:
         page = _open(chromium, url)
-        _open_first(page)
+        page.keyboard.press("j")  # select the first row, open it with Enter
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/s/**")
+        _ready(page)
+        expect(page.locator("#label")).to_have_text("submissions/alice.ipynb")
         page.locator("#note").fill("half a thought")
         page.goto("about:blank")  # leave before the typing pause that saves: pagehide sends it
         store = ReviewStore(batch_dir / "gradebook.sqlite", "checker")
