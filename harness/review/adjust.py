@@ -13,6 +13,7 @@ counts, because a person decided it, but it is flagged for a second look.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -67,8 +68,13 @@ class Adjusted:
 
 
 def criterion_points(result: GradeResult) -> tuple[CriterionPoints, ...]:
-    """The automatic points of every criterion of ``result``."""
-    return tuple(CriterionPoints(c.result.id, c.points, c.max_points) for c in result.criteria)
+    """The automatic points of every criterion of ``result`` (not-a-number counts as 0)."""
+    return tuple(CriterionPoints(c.result.id, _finite(c.points), _finite(c.max_points))
+                 for c in result.criteria)
+
+
+def _finite(value: float) -> float:
+    return value if math.isfinite(value) else 0.0
 
 
 def _percent(points: float, max_points: float) -> float:
@@ -93,7 +99,8 @@ def adjust(criteria: Iterable[CriterionPoints], overrides: Mapping[str, Override
     automatic = sum(c.automatic for c in out)
     total = sum(c.points for c in out)
     max_points = sum(c.max_points for c in out)
-    auto_percent = (_percent(automatic, max_points) if automatic_percent is None
+    auto_percent = (_percent(automatic, max_points)
+                    if automatic_percent is None or not math.isfinite(automatic_percent)
                     else automatic_percent)
     percent = auto_percent if not any(c.override for c in out) else _percent(total, max_points)
     return Adjusted(tuple(out), automatic, total, max_points, auto_percent, percent)

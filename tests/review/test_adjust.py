@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from harness.review.adjust import CriterionPoints, adjust
+import math
+
+from harness.review.adjust import CriterionPoints, adjust, criterion_points
 from harness.review.store import Override
+from tests.report.conftest import make_hostile
 
 CRITERIA = (CriterionPoints("tests", 30.0, 60.0), CriterionPoints("lint", 8.0, 10.0),
             CriterionPoints("report", 10.0, 30.0))
@@ -43,3 +46,9 @@ def test_an_override_is_capped_by_the_criterion_maximum_after_a_rubric_change() 
 def test_an_override_of_a_criterion_the_result_lacks_is_ignored() -> None:
     adjusted = adjust(CRITERIA, {"gone": _override("gone", 1.0, 1.0)})
     assert not adjusted.overridden and adjusted.points == 48.0
+
+
+def test_a_result_that_is_not_a_number_adjusts_to_numbers() -> None:
+    result = make_hostile()  # NaN percent and a NaN lint score
+    adjusted = adjust(criterion_points(result), {}, result.percent)
+    assert math.isfinite(adjusted.percent) and math.isfinite(adjusted.points)
