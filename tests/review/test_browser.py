@@ -49,6 +49,7 @@ def test_comment_override_decide_reload_and_find_everything(chromium: Browser, b
 
         _open_first(page)
         expect(page.locator("#label")).to_have_text("submissions/alice.ipynb")
+        expect(page.locator("#line-comment")).to_be_hidden()  # until a line is clicked
         # A comment on a criterion and one on a code line.
         report = page.locator("section.criterion[data-criterion=report]")
         report.locator("form.comment textarea").fill("Approach section is thin")
