@@ -142,10 +142,14 @@ class GradebookBatch:  # pylint: disable=too-many-instance-attributes  # caches,
         result = self._results.get(key)
         if result is None or self.blind:
             return []
-        path = Path(result.notebook)
-        path = path if path.is_absolute() else self._root / path
-        try:
-            notebook = read_notebook(os.fspath(path))
-        except NotebookError:
-            return []
-        return [(c.index, c.source) for c in notebook.markdown_cells]
+        given = Path(result.notebook)
+        # A relative path is as given to `takehome grade`: from where it ran,
+        # usually here or the folder holding the batch folder.
+        for path in (given,) if given.is_absolute() else (self._root / given,
+                                                           self._path.parent.parent / given):
+            try:
+                notebook = read_notebook(os.fspath(path))
+            except NotebookError:
+                continue
+            return [(c.index, c.source) for c in notebook.markdown_cells]
+        return []

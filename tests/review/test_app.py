@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from harness.review.server import open_review
+from tests.conftest import notebook_json
+from tests.report.conftest import make_graded
 from tests.review.conftest import REVIEWER, batch_results, logged_in, post, write_batch
 
 ALICE = "/s/submissions%2Falice.ipynb"
@@ -143,3 +146,17 @@ def test_without_the_reveal_file_names_cannot_be_revealed(tmp_path: Path) -> Non
         assert answer.status_code == 400 and "--reveal" in answer.json()["error"]  # type: ignore[attr-defined]
         assert opened.store.revealed() is None
         assert "alice" not in client.get("/s/candidate-001").text
+
+
+def test_the_write_up_is_read_from_the_notebook_and_rendered_safely(tmp_path: Path) -> None:
+    (tmp_path / "subs").mkdir()
+    notebook = tmp_path / "subs" / "dana.ipynb"
+    notebook.write_text(json.dumps(notebook_json(
+        ("markdown", "## Approach\n\nLloyd's algorithm, *vectorised*. <b onclick=x()>bold</b>"),
+        "x = 1")))
+    result = dataclasses.replace(make_graded(), notebook="subs/dana.ipynb")  # relative, as given
+    folder = write_batch(tmp_path / "out", {"subs/dana.ipynb": result})
+    with open_review(folder, REVIEWER, frozenset({"127.0.0.1:8000"})) as opened:
+        page = logged_in(opened.app, opened.keys.token).get("/s/subs%2Fdana.ipynb").text
+    assert "<h2>Approach</h2>" in page and "<em>vectorised</em>" in page
+    assert "&lt;b onclick=x()&gt;bold&lt;/b&gt;" in page
