@@ -93,7 +93,15 @@ def grade_in_worker(notebook: str) -> dict[str, Any]:
     """Grade one notebook in this worker; the result crosses back as JSON data."""
     if _GRADER is None:
         raise RuntimeError("grade_in_worker called outside a batch worker process")
-    return encode(_GRADER.grade(Path(notebook)))
+    try:
+        return encode(_GRADER.grade(Path(notebook)))
+    except SystemExit:
+        # SIGTERM mid-grade (the batch is gone): the pipeline's finally blocks
+        # removed this submission's container on the way here.  The executor
+        # would catch SystemExit as a task error and wait for more work
+        # forever, so stop the spare sandbox and the lint process and leave.
+        _GRADER.close()
+        os._exit(143)  # pylint: disable=protected-access  # the only way past the executor
 
 
 def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:

@@ -2,14 +2,18 @@
 
 Hiring teams grade a batch and compare candidates; the per-notebook reports
 answer "why", the gradebook answers "who, how well".  Rows are ranked by
-score, the page links each row to its report, and everything candidate-made
-(the notebook path) is escaped or CSV-quoted.  Spreadsheet formula injection
+score, the page links each row to its report and sorts and filters by column
+(one inline script, allowed by its hash in the page's CSP; no other script
+can run), and everything candidate-made (the notebook path) is escaped or
+CSV-quoted.  Spreadsheet formula injection
 is defused: a cell that starts with ``= + - @`` gets a leading apostrophe.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from harness.report.review_marks import ReviewMarks
 from harness.result import GradeResult
@@ -115,14 +120,16 @@ def render_index(entries: Sequence[Entry], task: str) -> str:
             "percent": f"{result.percent:.1f}",
             "bar": max(0.0, min(100.0, result.percent)),
             "cells": [
-                f"{scored[i].points:g} / {scored[i].max_points:g}" if i in scored else ""
+                {"text": f"{scored[i].points:g} / {scored[i].max_points:g}",
+                 "points": f"{scored[i].points:g}"} if i in scored else {"text": "", "points": ""}
                 for i in ids
             ],
             "review": _review_view(entry.review),
         })
+    script = _script()
     return _ENV.get_template("gradebook.html.j2").render(
-        task=clean(task, 200), criteria=ids, rows=rows,
-        reviewed=any(e.review is not None for e in entries),
+        task=clean(task, 200), criteria=ids, rows=rows, script=Markup(script),
+        script_hash=_csp_hash(script), reviewed=any(e.review is not None for e in entries),
     )
 
 
@@ -131,6 +138,18 @@ def _review_view(review: ReviewMarks | None) -> dict[str, object] | None:
         return None
     return {"percent": f"{review.percent:.1f}", "decision": clean(review.decision, 20),
             "overrides": [o.text() for o in review.overrides], "stale": review.stale}
+
+
+def _script() -> str:
+    """The sort-and-filter script, inlined so the page stays one self-contained file."""
+    source, _, _ = _ENV.loader.get_source(_ENV, "gradebook.js")  # type: ignore[union-attr]
+    return source
+
+
+def _csp_hash(script: str) -> str:
+    """The CSP source that allows exactly this inline script and no other."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
 def write_gradebook(entries: Sequence[Entry], out_dir: Path, task: str) -> list[Path]:

@@ -95,9 +95,13 @@ def chromium_path() -> str:
     pytest.skip(why)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Headless Chromium driven by Playwright, without any browser download."""
+    """Headless Chromium driven by Playwright, without any browser download.
+
+    Module scope: a sync Playwright keeps an event loop running, and other
+    modules start their own.
+    """
     path = chromium_path()
     with sync_playwright() as playwright:
         # --no-sandbox: tests run as root in containers, where Chromium's own sandbox cannot start.
