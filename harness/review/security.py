@@ -21,6 +21,7 @@ reviewer's browser, on a port any web page in that browser could reach.  So:
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-COOKIE = "takehome_review"
+COOKIE_PREFIX = "takehome_review_"
 CSRF_HEADER = "x-takehome-csrf"
 TOKEN_PARAM = "token"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -51,6 +52,12 @@ class Secrets:
 
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+
+    @property
+    def cookie(self) -> str:
+        """This run's cookie name: browsers share cookies across localhost ports,
+        so two review servers (two batches) must not overwrite each other's."""
+        return COOKIE_PREFIX + hashlib.sha256(self.token.encode()).hexdigest()[:12]
 
 
 def _same(given: str | None, expected: str) -> bool:
@@ -91,10 +98,10 @@ class Guard:  # pylint: disable=too-few-public-methods  # a middleware is one ca
             if request.method != "GET":
                 return PlainTextResponse("use the cookie, not the token, to write", 403)
             redirect = RedirectResponse(_without_token(request), status_code=303)
-            redirect.set_cookie(COOKIE, self.keys.token, httponly=True, samesite="strict",
+            redirect.set_cookie(self.keys.cookie, self.keys.token, httponly=True, samesite="strict",
                                 path="/")
             return redirect
-        if not _same(request.cookies.get(COOKIE), self.keys.token):
+        if not _same(request.cookies.get(self.keys.cookie), self.keys.token):
             return PlainTextResponse(
                 "open the review app with the link `takehome review` printed "
                 "(it carries the access token)", status_code=403)

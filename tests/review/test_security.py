@@ -106,3 +106,13 @@ def test_candidate_strings_reach_pages_escaped(opened) -> None:  # type: ignore[
 def test_loopback_hosts_only_when_bound_to_loopback() -> None:
     assert allowed_hosts("127.0.0.1", 8123) == {"127.0.0.1:8123", "localhost:8123"}
     assert allowed_hosts("0.0.0.0", 8123) == frozenset()
+
+
+def test_two_servers_on_one_machine_keep_their_own_cookies(batch_dir: Path) -> None:
+    """Cookies ignore ports: a second review server must not log the first one out."""
+    with open_review(batch_dir, REVIEWER, HOSTS) as first, \
+            open_review(batch_dir, REVIEWER, HOSTS) as second:
+        assert first.keys.cookie != second.keys.cookie
+        client = logged_in(first.app, first.keys.token)
+        client.cookies.set(second.keys.cookie, second.keys.token)
+        assert client.get("/").status_code == 200
