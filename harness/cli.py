@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="takehome",
         description="Grade Jupyter take-home submissions in a sandbox.",
         epilog="Commands: grade, check, ci, gradebook merge, task new|validate|release, "
-        "image build.  "
+        "image build, review.  "
         "Exit codes: 0 graded, 1 below --fail-under, 2 input error, "
         "3 harness error, 4 infrastructure error (Docker).",
     )
@@ -90,9 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from harness import ci_cli
     from harness.authoring.cli import register as register_task_commands
+    from harness.review import cli as review_cli
 
     ci_cli.register(commands)
     register_task_commands(commands)
+    review_cli.register(commands)
     return parser
 
 
@@ -123,6 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from harness import ci_cli
 
             return int(ci_cli.run(args))
+        if args.command == "review":
+            from harness.review import cli as review_cli
+
+            return review_cli.run(args)
     except HarnessError as exc:
         if args.debug:
             traceback.print_exc()

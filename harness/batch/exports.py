@@ -16,11 +16,15 @@ from harness.batch.peers import stored_pairs
 from harness.report import SUFFIXES, write_atomic, write_reports
 from harness.report.similarity import render_similarity_csv
 from harness.report.gradebook import Entry, write_gradebook
+from harness.report.review_marks import ReviewMarks
+from harness.review.marks import gradebook_marks
 
 
-def write_stored_reports(stored: Stored, out_dir: Path, formats: Sequence[str]) -> list[Path]:
-    """Render one row's reports into ``out_dir``."""
-    return write_reports(stored.result, out_dir, stored.report_stem, formats=formats)
+def write_stored_reports(stored: Stored, out_dir: Path, formats: Sequence[str],
+                         review: ReviewMarks | None = None) -> list[Path]:
+    """Render one row's reports into ``out_dir`` (with its review, if any)."""
+    return write_reports(stored.result, out_dir, stored.report_stem, formats=formats,
+                         review=review)
 
 
 def write_exports(book: Gradebook, out_dir: Path, formats: Sequence[str],
@@ -29,17 +33,21 @@ def write_exports(book: Gradebook, out_dir: Path, formats: Sequence[str],
 
     A report that exists was rendered from the same row when it was stored;
     ``rerender`` renders every report again (after a merge or a batch step).
+    A reviewed submission's reports are always rendered again: they show the
+    review (takehome review) next to the automatic score.
     """
     rows = book.results()
+    marks = gradebook_marks(book.path, {s.submission: s.result for s in rows})
     for stored in rows:
-        missing = [f for f in formats if rerender or not (
-            out_dir / f"{stored.report_stem}.{SUFFIXES[f]}").exists()]
+        missing = [f for f in formats
+                   if rerender or stored.submission in marks
+                   or not (out_dir / f"{stored.report_stem}.{SUFFIXES[f]}").exists()]
         if missing:
-            write_stored_reports(stored, out_dir, missing)
+            write_stored_reports(stored, out_dir, missing, marks.get(stored.submission))
     title = book.meta("task_title") or book.meta("task") or "batch"
     pairs = stored_pairs(book)
-    written = write_gradebook([Entry(s.result, s.report_stem) for s in rows], out_dir, title,
-                              pairs)
+    entries = [Entry(s.result, s.report_stem, marks.get(s.submission)) for s in rows]
+    written = write_gradebook(entries, out_dir, title, pairs)
     similarity = out_dir / "similarity.csv"
     write_atomic(similarity, render_similarity_csv(pairs))
     return [*written, similarity]

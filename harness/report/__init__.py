@@ -21,6 +21,7 @@ from harness.report.json_report import (
     to_dict,
 )
 from harness.report.markdown import render_markdown
+from harness.report.review_marks import ReviewMarks
 from harness.result import GradeResult
 
 __all__ = [
@@ -37,23 +38,28 @@ __all__ = [
     "SUFFIXES",
 ]
 
-# format name -> (file suffix, renderer)
-_RENDERERS: dict[str, tuple[str, Callable[[GradeResult, bool], str]]] = {
-    "json": ("json", lambda result, candidate: render_json(result, candidate_view=candidate)),
-    "html": ("html", lambda result, candidate: render_html(result, candidate_view=candidate)),
-    "junit": ("junit.xml", lambda result, candidate: render_junit(result, candidate_view=candidate)),
-    "md": ("md", lambda result, candidate: render_markdown(result, candidate_view=candidate)),
+# format name -> (file suffix, renderer); JSON and HTML also show a review.
+_RENDERERS: dict[str, tuple[str, Callable[[GradeResult, bool, ReviewMarks | None], str]]] = {
+    "json": ("json", lambda result, candidate, review: render_json(
+        result, candidate_view=candidate, review=review)),
+    "html": ("html", lambda result, candidate, review: render_html(
+        result, candidate_view=candidate, review=review)),
+    "junit": ("junit.xml", lambda result, candidate, _: render_junit(
+        result, candidate_view=candidate)),
+    "md": ("md", lambda result, candidate, _: render_markdown(result, candidate_view=candidate)),
 }
 FORMATS = tuple(_RENDERERS)
 SUFFIXES = {name: suffix for name, (suffix, _) in _RENDERERS.items()}  # format -> file suffix
 
 
-def write_reports(
+def write_reports(  # pylint: disable=too-many-arguments  # keyword options of one call
     result: GradeResult,
     out_dir: str | os.PathLike[str],
     stem: str,
     formats: Iterable[str] = ("json", "html"),
     candidate_view: bool = False,
+    *,
+    review: ReviewMarks | None = None,
 ) -> list[Path]:
     """Write ``<stem>.<format>`` for each format into ``out_dir``; return the paths.
 
@@ -76,7 +82,7 @@ def write_reports(
     for fmt in wanted:
         suffix, render = _RENDERERS[fmt]
         target = folder / f"{stem}.{suffix}"
-        write_atomic(target, render(result, candidate_view))
+        write_atomic(target, render(result, candidate_view, review))
         written.append(target)
     return written
 

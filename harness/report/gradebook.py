@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from harness.report.similarity import side_by_side
+from harness.report.review_marks import ReviewMarks
 from harness.result import GradeResult
 from harness.similarity import PeerPair
 from harness.text import clean
@@ -43,6 +44,19 @@ class Entry:
 
     result: GradeResult
     stem: str  # reports are <stem>.json / <stem>.html next to the gradebook
+    review: ReviewMarks | None = None  # a hiring team's adjustments, when reviewed
+
+
+_REVIEW_COLUMNS = ["adjusted_percent", "adjusted_points", "decision", "overrides", "recheck"]
+
+
+def _review_cells(review: ReviewMarks | None) -> list[str]:
+    """The review columns of one CSV row (empty when nobody reviewed it)."""
+    if review is None:
+        return ["", "", "", "", ""]
+    return [f"{review.percent:.1f}", f"{review.points:.2f}", review.decision,
+            _spreadsheet_safe("; ".join(o.text() for o in review.overrides)),
+            "yes" if review.stale else ""]
 
 
 def _ranked(entries: Sequence[Entry]) -> list[Entry]:
@@ -63,12 +77,18 @@ def _spreadsheet_safe(value: str) -> str:
 
 
 def render_csv(entries: Sequence[Entry]) -> str:
-    """Rank, notebook, status, percent, points, then points per criterion."""
+    """Rank, notebook, status, percent, points, then points per criterion.
+
+    Once a batch is reviewed, the adjusted score, decision and overrides
+    (with reason and reviewer) follow the automatic columns, which keep
+    their meaning.
+    """
     ids = _criteria_ids(entries)
+    reviewed = any(e.review is not None for e in entries)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["rank", "notebook", "report", "status", "percent", "points", "max_points",
-                     *ids])
+                     *ids, *(_REVIEW_COLUMNS if reviewed else [])])
     for rank, entry in enumerate(_ranked(entries), start=1):
         result = entry.result
         points = {s.result.id: s.points for s in result.criteria}
@@ -81,6 +101,7 @@ def render_csv(entries: Sequence[Entry]) -> str:
             f"{result.points:.2f}",
             f"{result.max_points:.2f}",
             *(f"{points[i]:.2f}" if i in points else "" for i in ids),
+            *(_review_cells(entry.review) if reviewed else []),
         ])
     return buffer.getvalue()
 
@@ -111,13 +132,22 @@ def render_index(
                  "points": f"{scored[i].points:g}"} if i in scored else {"text": "", "points": ""}
                 for i in ids
             ],
+            "review": _review_view(entry.review),
         })
     results = {entry.stem: entry.result for entry in entries}
     script = _script()
     return _ENV.get_template("gradebook.html.j2").render(
         task=clean(task, 200), criteria=ids, rows=rows, pairs=side_by_side(pairs, results),
         script=Markup(script), script_hash=_csp_hash(script),
+        reviewed=any(e.review is not None for e in entries),
     )
+
+
+def _review_view(review: ReviewMarks | None) -> dict[str, object] | None:
+    if review is None:
+        return None
+    return {"percent": f"{review.percent:.1f}", "decision": clean(review.decision, 20),
+            "overrides": [o.text() for o in review.overrides], "stale": review.stale}
 
 
 def _script() -> str:

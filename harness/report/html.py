@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 
 from harness.report.json_report import candidate_result, clean_text
+from harness.report.review_marks import ReviewMarks
 from harness.result import CellRun, GradeResult, ScoredCriterion, SourceLine, TestResult
 
 # Caps per field, in characters: generous enough for a reviewer, small
@@ -94,16 +95,41 @@ class _CellCode:
     written: int  # lines the candidate wrote
 
 
-def render_html(result: GradeResult, *, candidate_view: bool = False) -> str:
+def render_html(result: GradeResult, *, candidate_view: bool = False,
+                review: ReviewMarks | None = None) -> str:
     """Render ``result`` as a standalone HTML page.
 
     ``candidate_view=True`` renders the candidate's copy: hidden tests and
     the hidden-test criterion are removed before rendering, so nothing on the
-    page (not even a count) depends on them.
+    page (not even a count) depends on them.  ``review`` adds the hiring
+    team's adjusted score and overrides (never to the candidate's copy).
     """
     if candidate_view:
-        result = candidate_result(result)
-    return _TEMPLATE.render(_context(result, candidate_view))
+        result, review = candidate_result(result), None
+    context = _context(result, candidate_view)
+    context["review"] = None if review is None else {
+        "percent": _fmt(review.percent, 1),
+        "automatic_percent": _fmt(review.automatic_percent, 1),
+        "points": _fmt(review.points, 2),
+        "max_points": _fmt(review.max_points, 2),
+        "decision": clean_text(review.decision, 20),
+        "note": clean_text(review.note, MESSAGE_CAP),
+        "overrides": [o.text() for o in review.overrides],
+        "stale": review.stale,
+    }
+    return _TEMPLATE.render(context)
+
+
+def report_view(result: GradeResult) -> dict[str, Any]:
+    """The cleaned, capped view model of the full report, for pages that embed it.
+
+    The review app shows the same criteria, tests, cell runs and code with
+    its own controls around them; it reads this model so every cap and
+    cleaning rule stays in this module.
+    """
+    context = _context(result, False)
+    context["review"] = None
+    return context
 
 
 def _context(result: GradeResult, candidate_view: bool) -> dict[str, Any]:

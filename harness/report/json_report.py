@@ -27,6 +27,7 @@ from harness.result import (
     ScoredCriterion,
     TestResult,
 )
+from harness.report.review_marks import ReviewMarks
 from harness.text import clean
 
 HIDDEN_SUITE = "hidden"
@@ -81,12 +82,14 @@ def to_dict(
     *,
     include_timings: bool = True,
     candidate_view: bool = False,
+    review: ReviewMarks | None = None,
 ) -> dict[str, Any]:
     """Turn ``result`` into the plain dict described by the 1.0 schema.
 
     ``include_timings=False`` drops wall-clock data (``timings`` and every
     ``duration``) so two runs on the same input compare equal.
     ``candidate_view=True`` renders :func:`candidate_result` instead.
+    ``review`` adds the hiring team's adjustments (never to a candidate's copy).
     """
     if candidate_view:
         result = candidate_result(result)
@@ -110,6 +113,8 @@ def to_dict(
         out["timings"] = {
             clean_text(k): _number(v, 3) for k, v in sorted(result.timings.items())
         }
+    if review is not None and not candidate_view:
+        out["review"] = review.to_dict()
     return out
 
 
@@ -118,9 +123,11 @@ def render_json(
     *,
     include_timings: bool = True,
     candidate_view: bool = False,
+    review: ReviewMarks | None = None,
 ) -> str:
     """Render ``result`` as stable JSON text (sorted keys, 2-space indent)."""
-    data = to_dict(result, include_timings=include_timings, candidate_view=candidate_view)
+    data = to_dict(result, include_timings=include_timings, candidate_view=candidate_view,
+                   review=review)
     # allow_nan=False is the last guard: to_dict already maps non-finite
     # numbers to null, so a NaN here would be a bug worth failing on.
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
