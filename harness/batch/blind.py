@@ -22,7 +22,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,15 +73,24 @@ class Blinder:
 
     def apply(self, item: Item, result: GradeResult) -> GradeResult:
         """``result`` with the notebook path and every registered name replaced."""
-        alias = self.pseudonym(item)
-        names = self._mapping.get(alias, {}).get("names", [])
-        tokens = sorted({t for name in names for t in _tokens(name)}, key=len, reverse=True)
         data = encode(result)
-        data["notebook"] = alias + ".ipynb"
-        if tokens:
-            pattern = re.compile("|".join(re.escape(t) for t in tokens), re.IGNORECASE)
-            data = _replace_strings(data, pattern, alias)
+        data["notebook"] = self.pseudonym(item) + ".ipynb"
+        pattern = self._pattern(item)
+        if pattern is not None:
+            data = _replace_strings(data, pattern, self.pseudonym(item))
         return decode(data)
+
+    def redaction(self, item: Item) -> Callable[[str], str]:
+        """Replace this submission's registered names in any text (e.g. its markdown)."""
+        pattern, alias = self._pattern(item), self.pseudonym(item)
+        return (lambda text: text) if pattern is None else (lambda text: pattern.sub(alias, text))
+
+    def _pattern(self, item: Item) -> re.Pattern[str] | None:
+        names = self._mapping.get(self.pseudonym(item), {}).get("names", [])
+        tokens = sorted({t for name in names for t in _tokens(name)}, key=len, reverse=True)
+        if not tokens:
+            return None
+        return re.compile("|".join(re.escape(t) for t in tokens), re.IGNORECASE)
 
     def save(self) -> Path:
         """Write the reveal file (key and mapping), readable by its owner only."""

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
+from harness.batch.artifacts import FINGERPRINT
 from harness.batch.codec import decode, encode
 from harness.batch.gradebook import Gradebook
 from harness.batch.steps import BatchStep
-from harness.errors import NotebookError
 from harness.rubric import Rubric
 from harness.similarity import PeerPair
 from harness.similarity.batch import (
@@ -34,19 +33,8 @@ from harness.similarity.batch import (
     template_hashes,
 )
 
-FINGERPRINT = "fingerprint"
 UNFOLDED = "unfolded_result"
 PAIRS_META = "similarity_pairs"
-
-
-def fingerprint_artifacts(notebook: Path, template: Path | None) -> dict[str, Any]:
-    """The artifacts to store with a result: its fingerprint, if it has code."""
-    from harness.criteria.provenance import fingerprint_notebook
-
-    try:
-        return {FINGERPRINT: fingerprint_notebook(notebook, template)}
-    except NotebookError:
-        return {}  # unreadable: an input error with no code to compare
 
 
 def peer_step(template: Path | None, rubric: Rubric) -> BatchStep:

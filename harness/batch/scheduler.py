@@ -29,7 +29,7 @@ from harness.batch.codec import decode
 from harness.batch.gradebook import Gradebook, Stored, content_key, grading_context
 from harness.batch.items import Item, expand, plan
 from harness.batch.shard import Shard
-from harness.batch.peers import fingerprint_artifacts
+from harness.batch.artifacts import submission_artifacts
 from harness.batch.steps import batch_steps, run_batch_steps
 from harness.batch.worker import Grader, GraderSpec, grade_in_worker, init_worker
 from harness.errors import HarnessError, InfrastructureError
@@ -189,6 +189,7 @@ class _Run:  # pylint: disable=too-many-instance-attributes  # the run's shared 
                 pending.append(planned)
         if self.blinder is not None:
             self.blinder.save()  # before grading: a killed run keeps its pseudonyms
+            self.book.set_meta("blind", "1")  # the review app stays blind until a reveal
         self.emit(Event("planned", self.summary.skipped, self.summary.total, 0))
         return pending
 
@@ -197,13 +198,20 @@ class _Run:  # pylint: disable=too-many-instance-attributes  # the run's shared 
         if self.blinder is not None:
             result = self.blinder.apply(planned.item, result)
         self.book.put(Stored(planned.submission, planned.key, planned.stem, result,
-                             fingerprint_artifacts(planned.item.path, self.task.template),
+                             submission_artifacts(planned.item.path, self.task.template,
+                                                  self._redaction(planned)),
                              shard=str(self.options.shard or "")))
         self.summary.graded += 1
         stored = self.book.get(planned.submission)
         assert stored is not None
         write_stored_reports(stored, self.options.out, self.options.formats)
         self._event("graded", planned, result=stored.result)
+
+    def _redaction(self, planned: _Planned) -> Callable[[str], str] | None:
+        """In a blind batch, what hides this candidate's names in stored text."""
+        if self.blinder is None:
+            return None
+        return self.blinder.redaction(planned.item)
 
     def fail(self, planned: _Planned, error: HarnessError) -> None:
         """A harness error for one submission: reported, not stored (a rerun retries it)."""

@@ -195,7 +195,11 @@ def fingerprint_notebook(path: str | Path, template: str | Path | None) -> dict[
     Uses the same authorship and declared regions as this criterion; an
     unreadable notebook raises NotebookError (it has no code to compare).
     """
-    submission = build_submission(path, template)
+    return fingerprint_submission_json(build_submission(path, template))
+
+
+def fingerprint_submission_json(submission: Submission) -> dict[str, object]:
+    """:func:`fingerprint_notebook` for a submission already read."""
     return fingerprint_submission(submission, tally(submission).declared).to_json()
 
 

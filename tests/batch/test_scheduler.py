@@ -101,6 +101,8 @@ def test_blind_cli_shows_pseudonyms_and_writes_the_reveal_file(tmp_path: Path,
     folder.mkdir(parents=True)
     notebook = json.loads((KMEANS / "solution.ipynb").read_text())
     notebook["metadata"]["authors"] = [{"name": "Alice Smith"}]
+    notebook["cells"].append({"cell_type": "markdown", "id": "sig", "metadata": {},
+                              "source": "Written by Alice Smith."})
     (folder / "solution.ipynb").write_text(json.dumps(notebook))
     (tmp_path / "subs" / "bob").mkdir()
     shutil.copy(KMEANS / "template.ipynb", tmp_path / "subs" / "bob" / "solution.ipynb")
@@ -118,6 +120,12 @@ def test_blind_cli_shows_pseudonyms_and_writes_the_reveal_file(tmp_path: Path,
     assert sorted(v["notebook"].split("/")[-2] for v in reveal["pseudonyms"].values()) == [
         "alice-smith", "bob"]
     assert not list(out.glob("*reveal*"))
+    # What the review app reads stays blind too: the flag, and the stored write-up.
+    with Gradebook.in_folder(out) as book:
+        assert book.meta("blind") == "1"
+        stored = {s.submission: s.artifacts["markdown"] for s in book.results()}
+    write_ups = " ".join(text for cells in stored.values() for _, text in cells)
+    assert "Written by candidate-" in write_ups and "alice" not in write_ups.lower()
 
 
 def test_default_jobs_follow_cores_and_memory() -> None:
