@@ -134,7 +134,7 @@ def main() -> None:
         print(f"default --jobs here: {default_jobs(1024)} (cores and memory, see "
               "harness/batch/scheduler.py)")
         for label, jobs in (("--jobs 1", "1"), (f"--jobs {args.jobs or 'default'}", args.jobs)):
-            figures = grade_batch(folder / "in", task, folder / f"out{jobs}", jobs)
+            figures = grade_batch(folder / "in", task, folder / f"out-{jobs or 'default'}", jobs)
             print(f"{label}: " + json.dumps(figures))
         print("one submission from the CLI (Docker): " + json.dumps(one_from_cli(args.runs, folder)))
 
