@@ -13,7 +13,7 @@ from pathlib import Path
 
 from harness.batch.exports import write_exports
 from harness.batch.gradebook import FILENAME, Gradebook, Stored
-from harness.batch.steps import batch_steps, run_batch_steps
+from harness.batch.steps import run_batch_steps
 from harness.errors import InputError
 
 
@@ -47,5 +47,5 @@ def merge(folders: Sequence[Path], out_dir: Path, formats: Sequence[str]) -> lis
         for stored in sorted(newest.values(), key=lambda s: s.submission):
             merged.put(stored)
         # Peers across shards are compared only now, over every row.
-        run_batch_steps(merged, batch_steps(merged))
+        run_batch_steps(merged)
         return write_exports(merged, out_dir, formats, rerender=True)

@@ -30,7 +30,7 @@ from harness.batch.gradebook import Gradebook, Stored, content_key, grading_cont
 from harness.batch.items import Item, expand, plan
 from harness.batch.shard import Shard
 from harness.batch.artifacts import submission_artifacts
-from harness.batch.steps import batch_steps, run_batch_steps
+from harness.batch.steps import run_batch_steps
 from harness.batch.worker import Grader, GraderSpec, grade_in_worker, init_worker
 from harness.errors import HarnessError, InfrastructureError
 from harness.result import GradeResult
@@ -220,7 +220,7 @@ class _Run:  # pylint: disable=too-many-instance-attributes  # the run's shared 
 
     def finish(self) -> None:
         """Batch steps, then every export from the gradebook."""
-        changed = run_batch_steps(self.book, batch_steps(self.book))
+        changed = run_batch_steps(self.book)
         self.summary.exports = write_exports(self.book, self.options.out, self.options.formats,
                                              rerender=changed)
         self.summary.results = [s for s in self.book.results() if s.submission in self.ids]

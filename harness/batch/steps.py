@@ -39,12 +39,13 @@ def batch_steps(book: Gradebook) -> list[BatchStep]:
         return []
 
 
-def run_batch_steps(book: Gradebook, steps: list[BatchStep]) -> bool:
-    """Run every batch step over the gradebook, in order; whether any ran.
+def run_batch_steps(book: Gradebook) -> bool:
+    """Run every batch step of this gradebook, in order; whether any ran.
 
     When one ran, results may have changed: the caller renders every report
     again rather than only the missing ones.
     """
+    steps = batch_steps(book)
     for step in steps:
         step(book)
     return bool(steps)
