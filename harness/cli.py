@@ -161,6 +161,12 @@ def _image_command(args: argparse.Namespace) -> int:
             requirements = load_task(args.task).requirements
         tag = build_image(base_image=args.base, extra_requirements=requirements,
                           progress=lambda line: print(line, file=sys.stderr))
+        from harness.sandbox.docker import DockerSandbox
+
+        # On a slow storage driver the first grade would otherwise wait for it.
+        tree = DockerSandbox().tree_for(tag)
+        if tree is not None:
+            print(f"sandboxes read /usr and /opt from {tree}", file=sys.stderr)
         print(tag)
         return EXIT_GRADED
     return EXIT_INPUT_ERROR

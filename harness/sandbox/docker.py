@@ -32,7 +32,8 @@ from docker.types import LogConfig, Ulimit
 
 from harness.errors import InfrastructureError
 from harness.sandbox.base import MAX_MESSAGE_BYTES, RunSpec
-from harness.sandbox.image import docker_client, find_image
+from harness.sandbox.image import cache_dir, docker_client, find_image
+from harness.sandbox.image_tree import binds_wanted, image_tree_or_none, tree_mounts
 
 ROLE_LABEL = "org.takehome.role"
 RUN_LABEL = "org.takehome.run"
@@ -51,11 +52,19 @@ def engine_available() -> bool:
     return True
 
 
-def container_config(spec: RunSpec, image: str, run_id: str) -> dict[str, Any]:
-    """Keyword arguments for ``containers.create``: the hardening in one place."""
+def container_config(
+    spec: RunSpec, image: str, run_id: str, tree: Path | None = None
+) -> dict[str, Any]:
+    """Keyword arguments for ``containers.create``: the hardening in one place.
+
+    ``tree`` is the image's own ``/usr`` and ``/opt`` extracted on the host
+    (:mod:`harness.sandbox.image_tree`), bound read-only over the layers
+    where the engine's storage is slow to read.
+    """
     limits = spec.limits
     memory = f"{limits.memory_mb}m"
-    mounts = [
+    mounts = tree_mounts(tree) if tree is not None else []
+    mounts += [
         docker.types.Mount(
             target=f"{WORKDIR}/{path.name}", source=str(path), type="bind", read_only=True
         )
@@ -105,11 +114,12 @@ def container_config(spec: RunSpec, image: str, run_id: str) -> dict[str, Any]:
 class DockerStream:
     """A started container and its attached stdio (multiplexed frames)."""
 
-    def __init__(self, client: Any, spec: RunSpec, image: str) -> None:
+    def __init__(self, client: Any, spec: RunSpec, image: str, tree: Path | None = None) -> None:
         self.client = client
         self.run_id = uuid.uuid4().hex
         try:
-            self.container = client.containers.create(**container_config(spec, image, self.run_id))
+            self.container = client.containers.create(
+                **container_config(spec, image, self.run_id, tree))
         except docker.errors.ImageNotFound as exc:
             raise InfrastructureError(
                 f"sandbox image {image} is missing; run `takehome image build`"
@@ -277,6 +287,8 @@ class DockerSandbox:
 
     def __init__(self, client: Any = None) -> None:
         self._client = client
+        self._binds: bool | None = None  # read /usr and /opt from a host copy?
+        self._trees: dict[str, Path | None] = {}  # image -> its extracted tree
 
     @property
     def client(self) -> Any:
@@ -287,4 +299,18 @@ class DockerSandbox:
 
     def start(self, spec: RunSpec) -> DockerStream:
         image = spec.image or find_image(extra_requirements=spec.requirements, client=self.client)
-        return DockerStream(self.client, spec, image)
+        return DockerStream(self.client, spec, image, self.tree_for(image))
+
+    def tree_for(self, image: str) -> Path | None:
+        """The host copy of ``image``'s interpreter to bind, or None (read the layers)."""
+        if self._binds is None:
+            try:
+                driver = str(self.client.info().get("Driver", ""))
+            except docker.errors.APIError:
+                driver = ""
+            self._binds = binds_wanted(driver)
+        if not self._binds:
+            return None
+        if image not in self._trees:
+            self._trees[image] = image_tree_or_none(self.client, image, cache_dir() / "image-trees")
+        return self._trees[image]

@@ -429,7 +429,7 @@ def _copy_wheels(source: Path, dest: Path) -> None:
 
 
 def cache_dir() -> Path:
-    """Where downloaded wheels live: $TAKEHOME_CACHE_DIR, else the XDG cache."""
+    """The harness's cache (downloaded wheels, extracted image trees): $TAKEHOME_CACHE_DIR, else the XDG cache."""
     explicit = os.environ.get(CACHE_ENV)
     if explicit:
         return Path(explicit)
