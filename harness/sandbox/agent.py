@@ -264,11 +264,10 @@ class Kernel:
 
         self._nbformat = nbformat
         self.workdir = workdir
-        self.output_limit = output_limit
-        limit = output_limit
+        self.output_limit = output_limit  # may be changed until the notebook runs
 
         class CappedClient(NotebookClient):  # type: ignore[misc]
-            """Keep the first ``limit`` bytes of a cell's stream output, drop the rest.
+            """Keep the first ``_th_limit`` bytes of a cell's stream output, drop the rest.
 
             Dropping (not holding) the excess keeps a cell that prints 1 GB
             from filling the agent's memory; keeping the head lets a reviewer
@@ -277,6 +276,7 @@ class Kernel:
 
             def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
                 used = getattr(self, "_th_used", 0)
+                limit = self._th_limit
                 content = msg.get("content", {})
                 if msg["msg_type"] == "stream":
                     text = str(content.get("text", ""))
@@ -335,6 +335,7 @@ class Kernel:
         cell = self._nbformat.v4.new_code_cell(source=source)
         self.client.timeout = max(1, int(round(timeout)))
         self.client._th_used = 0
+        self.client._th_limit = self.output_limit
         self.client._th_truncated = False
         started = time.monotonic()
         try:
@@ -459,7 +460,12 @@ class Agent:
         would burn a whole time budget per judge call.
         """
         deadline = time.monotonic() + self.execution_timeout
-        kernel = self.start_kernel()
+        if report and self.kernel is not None and self.kernel.alive():
+            kernel = self.kernel  # started before the notebook arrived (see serve)
+            kernel.output_limit = self.output_limit
+        else:
+            self.stop_kernel()
+            kernel = self.start_kernel()
         records: list[dict[str, Any]] = []
         status = "ok"
         cells = self.cells if report else self.completed
@@ -541,7 +547,20 @@ class Agent:
         return {**reply, **results[-1]}
 
     def serve(self) -> None:
+        """Greet, start the kernel, then answer requests until shutdown.
+
+        The kernel starts right after the greeting and before the first
+        request is read: a grader that starts the next sandbox while it is
+        still judging the current submission gets one whose kernel is
+        already up (starting it is most of an execution's cost), and the
+        notebook's request simply waits in the pipe meanwhile.  No candidate
+        code exists yet, so this kernel is as fresh as one started later.
+        """
         self.channel.send({"op": "ready", "pid": os.getpid()})
+        try:
+            self.start_kernel()
+        except Exception:  # noqa: BLE001 - retried (and reported) when the notebook runs
+            self.stop_kernel()
         while True:
             request = self.channel.receive()
             if request is None or request.get("op") == "shutdown":

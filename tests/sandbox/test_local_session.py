@@ -191,3 +191,37 @@ def test_calls_past_the_judging_deadline_fail_at_once(run: list[Session]) -> Non
     with pytest.raises(CandidateCrashed, match="time limit for all tests"):
         candidate.slow()
     assert time.monotonic() - started < 0.5
+
+
+def _kernels(marker: str) -> list[int]:
+    """Kernel processes of the local sandbox tagged with ``marker``."""
+    needle = f"{MARKER}={marker}".encode()
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if needle in environ.split(b"\0") and b"ipykernel" in command:
+            found.append(int(pid))
+    return found
+
+
+def test_the_kernel_starts_before_the_notebook_arrives(run: list[Session]) -> None:
+    """A started sandbox boots its kernel at once; the notebook then runs in it, capped as asked."""
+    limits = Limits(cell_timeout=3, execution_timeout=20, call_timeout=3, output_limit=50)
+    cells = ("print('x' * 500)",)
+    session = open_session(*cells, limits=limits)
+    run.append(session)
+    marker = session._stream.marker  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 60
+    while not _kernels(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    before = _kernels(marker)
+    assert len(before) == 1  # up before any request was sent
+    execution = session.execute(notebook_json(*cells))
+    assert execution.cells[0]["truncated"] is True
+    assert execution.cells[0]["output"].startswith("x" * 50)
+    assert "x" * 51 not in execution.cells[0]["output"]
+    assert _kernels(marker) == before  # the same kernel ran the notebook
