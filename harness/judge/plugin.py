@@ -39,6 +39,15 @@ class JudgePlugin:
         self.outcomes: dict[str, tuple[Outcome, str, float]] = {}
         self.collection_errors: list[tuple[str, str]] = []
 
+    def pytest_configure(self, config: pytest.Config) -> None:
+        """Plain tracebacks: only a failure's crash line is kept (:func:`short_message`).
+
+        pytest's default long form re-parses every frame's source, about
+        35 ms per failed test; the option belongs to the terminal plugin,
+        which the judge does not load, so it is set here.
+        """
+        config.option.tbstyle = "native"
+
     @pytest.fixture(name="candidate")
     def candidate_fixture(self) -> object:
         """The candidate's notebook, reached through the sandbox."""

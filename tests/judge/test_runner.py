@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from harness.judge.runner import collect_ids, run_suite
 from harness.result import Outcome
@@ -39,3 +42,29 @@ def test_collect_ids_lists_parametrized_cases(tmp_path: Path) -> None:
     suite = write_suite(tmp_path / "d", "import pytest\n@pytest.mark.parametrize('n', [1, 2])\n"
                         "def test_p(candidate, n):\n    pass\n")
     assert collect_ids(suite) == ["test_same_name.py::test_p[1]", "test_same_name.py::test_p[2]"]
+
+
+def test_installed_plugins_stay_out_and_the_environment_is_restored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entry-point plugins (anyio's is installed here) are not loaded; a conftest's are."""
+    monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    suite = write_suite(tmp_path / "e", "def test_plugins(candidate, pytestconfig):\n"
+                        "    names = pytestconfig.pluginmanager.list_name_plugin()\n"
+                        "    loaded = {name for name, _ in names}\n"
+                        "    assert 'anyio' not in loaded, sorted(loaded)\n"
+                        "    assert 'pytester' in loaded\n"
+                        "    assert 'monkeypatch' in loaded and 'tmpdir' in loaded\n")
+    (suite / "conftest.py").write_text("pytest_plugins = ['pytester']\n")
+    results = run_suite(suite, "hidden", Echo())
+    assert [(r.outcome, r.message) for r in results] == [(Outcome.PASSED, "")]
+    assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in os.environ
+
+
+def test_a_failure_is_reported_by_its_assertion_line(tmp_path: Path) -> None:
+    suite = write_suite(tmp_path / "f", "def helper(x):\n    assert x == 3, 'wrong x'\n\n"
+                        "def test_f(candidate):\n    helper(candidate.f()[0])\n")
+    [result] = run_suite(suite, "hidden", Echo())
+    assert result.outcome == Outcome.FAILED
+    assert result.message.startswith("AssertionError: wrong x")
+    assert "assert 'f' == 3" in result.message
