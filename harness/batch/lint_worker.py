@@ -3,8 +3,9 @@
 Starting pylint costs about a second of CPU per notebook (interpreter,
 pylint and astroid imports, plugin loading); the linting itself is a few
 hundred milliseconds.  A batch therefore keeps one lint process alive and
-feeds it notebook after notebook.  Between notebooks it clears astroid's
-caches so one submission cannot influence the next, and the client still
+feeds it notebook after notebook.  Between notebooks the process forgets
+what one submission left in astroid, so it cannot influence the next (how,
+cheaply, is in :mod:`harness.batch._lint_server`), and the client still
 enforces the per-notebook time limit: a notebook that makes inference crawl
 gets :class:`PylintTimeout` and the process is killed and restarted for the
 next one.  pylint only parses code (astroid never imports or runs it), so

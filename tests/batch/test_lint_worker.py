@@ -23,6 +23,24 @@ def test_worker_messages_equal_a_fresh_pylint_run_in_any_order() -> None:
         worker.close()
 
 
+def test_a_submission_that_writes_into_a_library_cannot_change_the_next_ones_messages() -> None:
+    """``math.floor = 3`` is recorded on astroid's tree of math: the worker must forget it."""
+    attack = ("import math\nimport argparse\nmath.pi = 'x'\nmath.floor = 3\n"
+              "ns = argparse.Namespace()\nns.x = 1\n")
+    probe = ('import math\n\n\ndef f():\n    """Doc."""\n'
+             '    return math.floor(2.5) + math.pi.upper()\n')
+    expected = run_pylint(probe)
+    assert "no-member" in {m.symbol for m in expected}  # the probe sees the real math
+    worker = LintWorker()
+    try:
+        for code in (probe, attack, probe, CODES[0], probe):
+            messages = worker.lint(code)
+            if code == probe:
+                assert messages == expected
+    finally:
+        worker.close()
+
+
 def test_a_timeout_is_reported_and_the_worker_restarts() -> None:
     worker = LintWorker(timeout=0.01)
     try:
