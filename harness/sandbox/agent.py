@@ -1,8 +1,8 @@
 """The in-sandbox agent: runs the notebook in a kernel and serves calls.
 
 This file runs *inside* the sandbox (a Docker container or a local
-subprocess), so it is standalone: the standard library, nbclient and the
-kernel's own packages only, never the ``harness`` package.  It speaks JSON
+subprocess), so it is standalone: the standard library and the kernel's own
+packages (pyzmq) only, never the ``harness`` package.  It speaks JSON
 lines: requests on stdin, replies on its private copy of stdout.
 
 Why the design looks like this:
@@ -15,8 +15,9 @@ Why the design looks like this:
   read requests or write forged replies; it refuses to run where that cannot
   be guaranteed.  As PID 1 it also reaps orphaned processes.  The kernel's
   own stdin, stdout and stderr are ``/dev/null``.
-* The kernel is a real ipykernel driven by nbclient, the same way Jupyter
-  runs a notebook.  Calls from the judge run as tiny code cells that invoke a
+* The kernel is a real ipykernel, driven over the Jupyter messaging
+  protocol as nbclient drives it (see :class:`Kernel` for why not nbclient
+  itself).  Calls from the judge run as tiny code cells that invoke a
   shim; the shim turns the return value into plain data (or a handle) and
   publishes it as a display message with a private MIME type.  The shim lives
   in the candidate's kernel and so can be tampered with; that is fine: it can
@@ -38,6 +39,9 @@ Replies: {"op": "ready"}, {"op": "executed", "cells": [...], "status": ...},
 from __future__ import annotations
 
 import ctypes
+import datetime
+import hashlib
+import hmac
 import json
 import os
 import signal
@@ -52,6 +56,10 @@ RESULT_MIME = "application/vnd.takehome.result+json"
 MAX_TRACEBACK = 8_000
 MAX_KERNEL_RESTARTS = 3
 READY_CHECK_TIMEOUT = 3
+KERNEL_START_TIMEOUT = 60
+# After the execute reply (or an interrupt), how long the kernel's last
+# outputs and its idle status may take to arrive (nbclient's iopub_timeout).
+IOPUB_SETTLE = 2.0
 
 # The shim is installed in the kernel before the notebook runs.  It encodes
 # only exact plain types; subclasses (a float whose __eq__ lies) and all other
@@ -255,142 +263,298 @@ def clean_text(text: str, limit: int) -> str:
 
 
 class Kernel:
-    """One ipykernel driven by nbclient, with capped outputs."""
+    """One ipykernel, spoken to directly over ZeroMQ, with capped outputs.
+
+    The agent is the kernel's only client and needs four things of the
+    Jupyter protocol: start a kernel, run code, collect what it publishes,
+    interrupt or kill it.  Those are done here with pyzmq and the standard
+    library instead of nbclient: importing nbclient, nbformat and
+    jupyter_client cost the agent 0.45 s of CPU in every container, and each
+    call from the judge went through nbclient's asyncio machinery (4 ms of
+    agent CPU a call).  The messages are the same ones nbclient sends (Jupyter
+    messaging 5.3, HMAC-SHA256 signed); the kernel, ipykernel, is unchanged.
+    """
 
     def __init__(self, workdir: str, output_limit: int) -> None:
-        # Imported here so `python agent.py --help`-style probes stay cheap.
-        import nbformat
-        from nbclient import NotebookClient
+        import zmq  # the kernel's own dependency; imported here so probes stay cheap
 
-        self._nbformat = nbformat
+        self._zmq = zmq
         self.workdir = workdir
         self.output_limit = output_limit  # may be changed until the notebook runs
-
-        class CappedClient(NotebookClient):  # type: ignore[misc]
-            """Keep the first ``_th_limit`` bytes of a cell's stream output, drop the rest.
-
-            Dropping (not holding) the excess keeps a cell that prints 1 GB
-            from filling the agent's memory; keeping the head lets a reviewer
-            see what the cell printed before the cut.
-            """
-
-            def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
-                used = getattr(self, "_th_used", 0)
-                limit = self._th_limit
-                content = msg.get("content", {})
-                if msg["msg_type"] == "stream":
-                    text = str(content.get("text", ""))
-                    if used >= limit:
-                        self._th_truncated = True
-                        return None
-                    if used + len(text) > limit:
-                        self._th_truncated = True
-                        content["text"] = text[: limit - used] + "\n[output truncated]\n"
-                    self._th_used = used + len(content["text"])
-                else:
-                    self._th_used = used + len(json.dumps(content, default=str))
-                return super().output(outs, msg, display_id, cell_index)
-
+        self._key = os.urandom(32).hex().encode("ascii")
+        self._session = os.urandom(16).hex()
+        self._used, self._truncated, self._clear_next = 0, False, False
         self._ipython_dir = tempfile.mkdtemp(prefix="ipython-")
         os.environ["IPYTHONDIR"] = self._ipython_dir
-        # nbclient writes each executed cell back into its notebook at the
-        # given index, so the client gets one slot that every run reuses.
-        empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
-        empty.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        self.client = CappedClient(
-            empty,
-            kernel_name="python3",
-            allow_errors=True,
-            interrupt_on_timeout=True,
-            error_on_timeout={"ename": "TimeoutError", "evalue": "time limit reached", "traceback": []},
-            record_timing=False,
-            iopub_timeout=2,
-            shutdown_kernel="immediate",
-            resources={"metadata": {"path": workdir}},
-            extra_arguments=["--HistoryManager.enabled=False"],
+        ports = _free_ports(5)
+        connection = {
+            "shell_port": ports[0], "iopub_port": ports[1], "stdin_port": ports[2],
+            "control_port": ports[3], "hb_port": ports[4], "ip": "127.0.0.1",
+            "key": self._key.decode("ascii"), "transport": "tcp",
+            "signature_scheme": "hmac-sha256", "kernel_name": "python3",
+        }
+        connection_file = os.path.join(self._ipython_dir, "kernel.json")
+        with open(os.open(connection_file, os.O_WRONLY | os.O_CREAT, 0o600), "w",
+                  encoding="utf-8") as handle:
+            json.dump(connection, handle)
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives with the kernel
+            [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file,
+             "--HistoryManager.enabled=False"],
+            cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
         )
-        self._context = self.client.setup_kernel(
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
-        )
-        self._context.__enter__()
+        self._context = zmq.Context()
+        self._shell = self._context.socket(zmq.DEALER)
+        self._iopub = self._context.socket(zmq.SUB)
+        self._iopub.setsockopt(zmq.SUBSCRIBE, b"")
+        for socket, port in ((self._shell, ports[0]), (self._iopub, ports[1])):
+            socket.linger = 0
+            socket.connect(f"tcp://127.0.0.1:{port}")
+        self._poller = zmq.Poller()
+        self._poller.register(self._shell, zmq.POLLIN)
+        self._poller.register(self._iopub, zmq.POLLIN)
+        try:
+            self._wait_until_ready(KERNEL_START_TIMEOUT)
+        except Exception:
+            self.close()
+            raise
         self.run(SHIM, -1, timeout=30)
 
-    def alive(self) -> bool:
-        from nbclient.util import ensure_async, run_sync
+    # -- the protocol ------------------------------------------------------------
 
-        km = self.client.km
+    def _send(self, msg_type: str, content: dict[str, Any]) -> str:
+        msg_id = os.urandom(16).hex()
+        header = {"msg_id": msg_id, "session": self._session, "username": "takehome",
+                  "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+                  "msg_type": msg_type, "version": "5.3"}
+        frames = [json.dumps(part).encode("utf-8") for part in (header, {}, {}, content)]
+        signature = hmac.new(self._key, digestmod=hashlib.sha256)
+        for frame in frames:
+            signature.update(frame)
+        self._shell.send_multipart([b"<IDS|MSG>", signature.hexdigest().encode("ascii"), *frames])
+        return msg_id
 
-        async def probe() -> bool:
-            return bool(km is not None and await ensure_async(km.is_alive()))
+    def _receive(self, timeout: float) -> tuple[str, dict[str, Any]] | None:
+        """The next signed message from shell or iopub, or None after ``timeout``."""
+        ready = dict(self._poller.poll(max(0, int(timeout * 1000))))
+        for channel, socket in (("shell", self._shell), ("iopub", self._iopub)):
+            if socket in ready:
+                message = self._parse(socket.recv_multipart(self._zmq.NOBLOCK))
+                if message is not None:
+                    return channel, message
+                return channel, {}  # unsigned or malformed: skipped by the callers
+        return None
 
+    def _parse(self, frames: list[bytes]) -> dict[str, Any] | None:
         try:
-            return bool(run_sync(probe)())
-        except Exception:  # noqa: BLE001 - a broken manager means not alive
-            return False
+            start = frames.index(b"<IDS|MSG>")
+            signature, *parts = frames[start + 1:start + 6]
+            expected = hmac.new(self._key, digestmod=hashlib.sha256)
+            for part in parts:
+                expected.update(part)
+            if len(parts) != 4 or not hmac.compare_digest(expected.hexdigest().encode(),
+                                                          signature):
+                return None
+            header, parent, _metadata, content = (json.loads(part) for part in parts)
+        except (ValueError, TypeError):
+            return None
+        if not isinstance(header, dict) or not isinstance(parent, dict) \
+                or not isinstance(content, dict):
+            return None
+        return {"msg_type": header.get("msg_type"), "parent": parent.get("msg_id"),
+                "content": content}
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        """Ask for kernel_info until the reply and an iopub message for it arrive.
+
+        A SUB socket misses what is published before it is connected, so the
+        question is repeated until the kernel's busy/idle status for it is
+        seen: from then on iopub delivers everything.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the kernel exited while starting")
+            msg_id = self._send("kernel_info_request", {})
+            replied = published = False
+            round_end = min(deadline, time.monotonic() + 1.0)
+            while time.monotonic() < round_end and not (replied and published):
+                received = self._receive(min(0.1, round_end - time.monotonic()))
+                if received is None or received[1].get("parent") != msg_id:
+                    continue
+                if received[0] == "shell" and received[1]["msg_type"] == "kernel_info_reply":
+                    replied = True
+                elif received[0] == "iopub":
+                    published = True
+            if replied and published:
+                return
+        raise RuntimeError(f"the kernel did not answer within {timeout:g} s")
+
+    def _execute(self, source: str, timeout: float, *, interrupt: bool = True) -> dict[str, Any]:
+        """Run ``source``; its outputs, and whether it finished, timed out or killed the kernel.
+
+        Done when both the execute reply (shell) and the idle status (iopub)
+        have arrived, in either order.  At ``timeout`` the kernel is
+        interrupted (unless ``interrupt`` is false: then the answer is
+        "timeout" at once) and gets :data:`IOPUB_SETTLE` seconds to report.
+        """
+        msg_id = self._send("execute_request", {
+            "code": source, "silent": False, "store_history": False,
+            "user_expressions": {}, "allow_stdin": False, "stop_on_error": False})
+        outputs: list[dict[str, Any]] = []
+        self._used, self._truncated, self._clear_next = 0, False, False
+        deadline = time.monotonic() + timeout
+        idle = replied = interrupted = False
+        settle: float | None = None  # give up waiting for the rest at this time
+        while not (idle and replied):
+            now = time.monotonic()
+            if not interrupted and not replied and now >= deadline:
+                if not interrupt:
+                    return {"status": "timeout", "outputs": outputs}
+                self.interrupt()
+                interrupted = True
+                settle = now + IOPUB_SETTLE
+            if settle is not None and now >= settle:
+                break
+            until = settle if settle is not None else deadline
+            received = self._receive(min(0.1, max(0.0, until - now)))
+            if received is None:
+                if self.process.poll() is not None:
+                    return {"status": "dead", "outputs": outputs}
+                continue
+            channel, message = received
+            if message.get("parent") != msg_id:
+                continue  # an earlier, interrupted run's late words, or junk
+            if channel == "shell":
+                if message["msg_type"] == "execute_reply":
+                    replied = True
+                    settle = settle or time.monotonic() + IOPUB_SETTLE
+            elif message["msg_type"] == "status":
+                idle = idle or message["content"].get("execution_state") == "idle"
+            else:
+                self._collect(outputs, message["msg_type"], message["content"])
+        return {"status": "timeout" if interrupted else "ok", "outputs": outputs}
+
+    def _collect(self, outputs: list[dict[str, Any]], kind: str, content: dict[str, Any]) -> None:
+        """Append one published output, keeping the first ``output_limit`` bytes of streams.
+
+        Dropping (not holding) the excess keeps a cell that prints 1 GB from
+        filling the agent's memory; keeping the head lets a reviewer see
+        what the cell printed before the cut.
+        """
+        if kind == "clear_output":
+            if content.get("wait"):
+                self._clear_next = True
+            else:
+                outputs.clear()
+            return
+        if kind not in ("stream", "display_data", "execute_result", "error"):
+            return
+        if self._clear_next:
+            outputs.clear()
+            self._clear_next = False
+        limit = self.output_limit
+        if kind == "stream":
+            text = str(content.get("text", ""))
+            if self._used >= limit:
+                self._truncated = True
+                return
+            if self._used + len(text) > limit:
+                self._truncated = True
+                text = text[: limit - self._used] + "\n[output truncated]\n"
+            self._used += len(text)
+            outputs.append({"output_type": "stream", "name": str(content.get("name", "")),
+                            "text": text})
+            return
+        self._used += len(json.dumps(content, default=str))
+        if kind == "error":
+            outputs.append({"output_type": "error", "ename": content.get("ename", ""),
+                            "evalue": content.get("evalue", ""),
+                            "traceback": content.get("traceback", [])})
+        else:
+            data = content.get("data")
+            outputs.append({"output_type": kind, "data": data if isinstance(data, dict) else {}})
+
+    # -- what the agent uses ----------------------------------------------------------
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def interrupt(self) -> None:
+        """SIGINT to the kernel's process group, as Jupyter interrupts a local kernel."""
+        try:
+            os.killpg(self.process.pid, signal.SIGINT)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def run(self, source: str, index: int, timeout: float) -> dict[str, Any]:
         """Run one cell; the outcome is data, whatever the cell does."""
-        from nbclient.exceptions import DeadKernelError
-
-        cell = self._nbformat.v4.new_code_cell(source=source)
-        self.client.timeout = max(1, int(round(timeout)))
-        self.client._th_used = 0
-        self.client._th_limit = self.output_limit
-        self.client._th_truncated = False
+        del index  # kept for the callers' symmetry: every run is a fresh request
         started = time.monotonic()
-        try:
-            self.client.execute_cell(cell, 0, store_history=False)
-        except DeadKernelError:
-            return {"status": "dead", "duration": time.monotonic() - started, "outputs": []}
+        executed = self._execute(source, max(1, int(round(timeout))))
         duration = time.monotonic() - started
+        if executed["status"] == "dead":
+            return {"status": "dead", "duration": duration, "outputs": []}
         status = "ok"
         error: dict[str, Any] = {}
-        for out in cell.outputs:
+        for out in executed["outputs"]:
             if out.get("output_type") == "error":
                 error = out
                 status = "error"
-        # nbclient interrupts the kernel at the time limit and answers with a
-        # synthetic error; the candidate may even swallow the interrupt.  The
-        # clock is the only reliable witness.
-        if duration >= timeout:
+        # The kernel is interrupted at the time limit; the candidate may
+        # even swallow the interrupt.  The clock is the only reliable witness.
+        if duration >= timeout or executed["status"] == "timeout":
             status = "timeout"
             error = error or {"ename": "TimeoutError", "evalue": f"no result within {timeout:g} s"}
         if status == "timeout" and not self.responsive():
-            return {"status": "timeout", "duration": duration, "outputs": cell.outputs, "hung": True}
+            return {"status": "timeout", "duration": duration, "outputs": executed["outputs"],
+                    "hung": True}
         return {
             "status": status,
             "duration": duration,
-            "outputs": cell.outputs,
+            "outputs": executed["outputs"],
             "error": error,
-            "truncated": self.client._th_truncated,
+            "truncated": self._truncated,
         }
 
     def responsive(self) -> bool:
         """After an interrupt: does the kernel answer again in a few seconds?"""
-        cell = self._nbformat.v4.new_code_cell(source="pass")
-        self.client.timeout = READY_CHECK_TIMEOUT
         started = time.monotonic()
-        try:
-            self.client.execute_cell(cell, 0, store_history=False)
-        except Exception:  # noqa: BLE001 - any failure means not responsive
+        executed = self._execute("pass", READY_CHECK_TIMEOUT, interrupt=False)
+        if executed["status"] != "ok" or time.monotonic() - started >= READY_CHECK_TIMEOUT:
             return False
-        # A kernel still stuck makes nbclient answer with its synthetic
-        # time-out reply, which leaves no error output: only the clock tells.
-        if time.monotonic() - started >= READY_CHECK_TIMEOUT:
-            return False
-        return not any(o.get("output_type") == "error" for o in cell.outputs)
+        return not any(o.get("output_type") == "error" for o in executed["outputs"])
 
     def close(self) -> None:
         try:
-            self._context.__exit__(None, None, None)
-        except Exception:  # noqa: BLE001 - shutting down a broken kernel
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
             pass
-        km = self.client.km
-        if km is not None:
-            try:
-                km.shutdown_kernel(now=True)
-            except Exception:  # noqa: BLE001
-                pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        self._context.destroy(linger=0)
+
+
+def _free_ports(count: int) -> list[int]:
+    """Ports on 127.0.0.1 nothing listens on now, for the kernel to bind.
+
+    The same race Jupyter accepts: the kernel binds them a moment later, in a
+    container where nothing else runs yet.
+    """
+    import socket
+
+    holders = []
+    try:
+        for _ in range(count):
+            holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            holder.bind(("127.0.0.1", 0))
+            holders.append(holder)
+        return [holder.getsockname()[1] for holder in holders]
+    finally:
+        for holder in holders:
+            holder.close()
 
 
 def cell_record(index: int, run: dict[str, Any], output_limit: int) -> dict[str, Any]:
