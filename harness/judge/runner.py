@@ -13,10 +13,12 @@ each submission's judging.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,6 +66,7 @@ def run_suite(tests_dir: Path, suite: str, candidate: object) -> tuple[TestResul
 def _run_pytest(tests_dir: Path, plugin: JudgePlugin, extra: list[str]) -> int:
     if not tests_dir.is_dir():
         raise TaskError(f"{tests_dir}: test folder not found; check the task.toml paths")
+    _remember_rewrites()
     with tempfile.TemporaryDirectory(prefix="takehome-judge-") as tmp:
         ini = Path(tmp) / "pytest.ini"
         ini.write_text("[pytest]\n", encoding="utf-8")
@@ -96,6 +99,34 @@ def _run_pytest(tests_dir: Path, plugin: JudgePlugin, extra: list[str]) -> int:
             else:
                 os.environ[_NO_AUTOLOAD] = autoload
             _forget_modules(tests_dir)
+
+
+def _remember_rewrites() -> None:
+    """Rewrite each test file's asserts once per process, not once per submission.
+
+    The suite's modules are imported afresh for every submission (see
+    :func:`_forget_modules`), and pytest rewrote the same file each time
+    (0.1 s a suite): it caches the result only as a pyc beside the tests,
+    which the judge never writes into a task folder.  The memo keys the
+    rewritten code by path and content, so an edited file is rewritten; a
+    code object holds no state, each import still gets a fresh module.
+    Without pytest's private hook (a newer pytest) nothing changes.
+    """
+    from _pytest.assertion import rewrite
+
+    original = getattr(rewrite, "_rewrite_test", None)
+    if original is None or getattr(original, "remembered", False):
+        return
+    memo: dict[tuple[str, str], Any] = {}
+
+    def rewrite_test(fn: Path, config: Any) -> Any:
+        key = (str(fn), hashlib.sha256(fn.read_bytes()).hexdigest())
+        if key not in memo:
+            memo[key] = original(fn, config)
+        return memo[key]
+
+    rewrite_test.remembered = True  # type: ignore[attr-defined]
+    rewrite._rewrite_test = rewrite_test
 
 
 def _forget_modules(tests_dir: Path) -> None:

@@ -68,3 +68,14 @@ def test_a_failure_is_reported_by_its_assertion_line(tmp_path: Path) -> None:
     assert result.outcome == Outcome.FAILED
     assert result.message.startswith("AssertionError: wrong x")
     assert "assert 'f' == 3" in result.message
+
+
+def test_an_edited_test_file_is_rewritten_again(tmp_path: Path) -> None:
+    """Rewritten asserts are remembered by content: an edit is seen, details stay."""
+    suite = write_suite(tmp_path / "g", "def test_g(candidate):\n    assert 1 == 2\n")
+    [first] = run_suite(suite, "hidden", Echo())
+    [again] = run_suite(suite, "hidden", Echo())
+    (suite / "test_same_name.py").write_text("def test_g(candidate):\n    assert 'x' == 'y'\n")
+    [edited] = run_suite(suite, "hidden", Echo())
+    assert first.message == again.message and "assert 1 == 2" in first.message
+    assert "assert 'x' == 'y'" in edited.message
