@@ -9,6 +9,12 @@ per-phase wall times the grader recorded, and the grader's peak memory (the
 summed RSS of its processes).  Then the wall time of one submission graded
 from the command line (median of --runs, regraded with --force).
 
+First it prints how fast this machine is at what grading is made of, so
+figures from different days or machines can be compared: a fixed pure-Python
+workload (CPU), an empty container's ``docker run`` and the kernel's imports
+in a sandbox container.  The same code measured 2.2x slower on one machine
+of the CI kind than on another; compare figures with their machine line.
+
 The infinite loop costs its cell time limit whatever else happens; the
 kmeans task allows 30 s per cell, so the bench grades a copy of the task
 with --cell-timeout (default 10 s) and says so.  Timings on a shared or
@@ -114,6 +120,38 @@ def one_from_cli(runs: int, folder: Path) -> dict[str, float]:
             "unchanged_rerun_s": round(unchanged, 2)}
 
 
+def machine_line() -> dict[str, float]:
+    """Medians of three: a CPU workload, an empty container, the kernel's imports in one."""
+    import subprocess
+
+    from harness.sandbox.docker import DockerSandbox
+    from harness.sandbox.image import find_image
+    from harness.sandbox.image_tree import tree_mounts
+
+    image = find_image()
+    tree = DockerSandbox().tree_for(image)
+    binds = [arg for mount in (tree_mounts(tree) if tree is not None else [])
+             for arg in ("-v", f"{mount['Source']}:{mount['Target']}:ro")]
+
+    def timed(command: list[str]) -> float:
+        walls = []
+        for _ in range(3):
+            started = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            walls.append(time.perf_counter() - started)
+        return round(statistics.median(walls), 2)
+
+    docker_run = ["docker", "run", "--rm", "--read-only", "--network", "none", *binds,
+                  "--entrypoint", "/opt/takehome/venv/bin/python", image]
+    return {
+        "python_loop_s": timed([sys.executable, "-c", "sum(i * i for i in range(10**7))"]),
+        "empty_container_s": timed([*docker_run, "-c", "pass"]),
+        "kernel_imports_in_container_s": timed(
+            [*docker_run, "-c", "import ipykernel.kernelapp, numpy"]),
+        "image_trees_bound": float(tree is not None),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20)
@@ -133,6 +171,7 @@ def main() -> None:
             f"; cell time limit {args.cell_timeout:g} s (the task's own: 30 s)")
         print(f"default --jobs here: {default_jobs(1024)} (cores and memory, see "
               "harness/batch/scheduler.py)")
+        print("machine: " + json.dumps(machine_line()))
         for label, jobs in (("--jobs 1", "1"), (f"--jobs {args.jobs or 'default'}", args.jobs)):
             figures = grade_batch(folder / "in", task, folder / f"out-{jobs or 'default'}", jobs)
             print(f"{label}: " + json.dumps(figures))
