@@ -137,6 +137,12 @@ def grade_batch(
             _grade_here(pending, spec, run.store, run.fail)
         else:
             _grade_in_pool(pending, spec, run.summary.jobs, run.store, run.fail)
+        if pending and options.sandbox in ("docker", "auto"):
+            # Again at the end: a killed run's workers may still have been
+            # removing their containers when this run began, and one that
+            # died in the middle of that left its container to whoever
+            # sweeps after it is gone.
+            _remove_leftover_containers()
         run.finish()
     run.summary.wall = time.perf_counter() - started
     return run.summary
