@@ -269,6 +269,21 @@ def remove_leftovers(client: Any) -> list[str]:
     return removed
 
 
+def remove_own_containers(client: Any = None) -> list[str]:
+    """Remove every sandbox container this process started (a worker leaving in a hurry)."""
+    client = docker_client(client)
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    removed = []
+    for entry in client.api.containers(
+            all=True, filters={"label": [f"{ROLE_LABEL}=sandbox", f"{GRADER_LABEL}={owner}"]}):
+        try:
+            client.api.remove_container(entry["Id"], force=True)
+            removed.append(str(entry["Id"])[:12])
+        except docker.errors.APIError:
+            pass  # being removed already
+    return removed
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -7,6 +7,7 @@ network test only lists interfaces inside the container.
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -231,3 +232,29 @@ def test_leftovers_of_a_dead_grader_are_removed(docker_client: Any, sandbox: Doc
             container.remove(force=True)
         except Exception:  # noqa: BLE001 - already removed is the expected case
             pass
+
+
+def test_a_leaving_worker_removes_its_own_containers_only(
+    docker_client: Any, sandbox: DockerSandbox
+) -> None:
+    """remove_own_containers takes this process's sandboxes, not another grader's."""
+    from harness.sandbox.docker import GRADER_LABEL, remove_own_containers
+
+    tag = image.find_image(client=docker_client)
+    host = socket.gethostname()
+    mine = docker_client.containers.create(
+        tag, labels={ROLE_LABEL: "sandbox", GRADER_LABEL: f"{host}:{os.getpid()}"},
+        network_mode="none")
+    other = docker_client.containers.create(
+        tag, labels={ROLE_LABEL: "sandbox", GRADER_LABEL: f"{host}:{os.getppid()}"},
+        network_mode="none")
+    try:
+        assert remove_own_containers(docker_client) == [mine.id[:12]]
+        assert docker_client.containers.list(all=True, filters={"id": mine.id}) == []
+        assert docker_client.containers.list(all=True, filters={"id": other.id}) != []
+    finally:
+        for container in (mine, other):
+            try:
+                container.remove(force=True)
+            except Exception:  # noqa: BLE001 - already removed is the expected case
+                pass
