@@ -13,7 +13,7 @@ ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE} AS venv
 COPY wheels/ /tmp/wheels/
 RUN python3 -m venv /opt/takehome/venv \
- && /opt/takehome/venv/bin/pip install --no-index --no-cache-dir \
+ && /opt/takehome/venv/bin/pip install --no-index --no-cache-dir --no-deps \
         --disable-pip-version-check --find-links /tmp/wheels \
         -r /tmp/wheels/requirements.txt \
  && rm -rf /tmp/wheels
@@ -45,5 +45,6 @@ ENV PATH=/opt/takehome/venv/bin:$PATH \
 USER sandbox
 WORKDIR /work
 # Last, so an edited agent rebuilds one small layer and nothing above it.
-COPY agent.py /opt/takehome/agent.py
+# tree_imports.py is how the agent starts the kernel (see that file).
+COPY agent.py tree_imports.py /opt/takehome/
 ENTRYPOINT ["/opt/takehome/venv/bin/python", "/opt/takehome/agent.py"]

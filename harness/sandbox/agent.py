@@ -38,6 +38,14 @@ Replies: {"op": "ready"}, {"op": "executed", "cells": [...], "status": ...},
 
 from __future__ import annotations
 
+try:  # first: the imports below are then read through held descriptors
+    import tree_imports
+except ImportError:  # started with -I from the harness folder (a local session)
+    pass
+else:
+    tree_imports.install()
+
+# pylint: disable=wrong-import-position  # after the finder, on purpose
 import ctypes
 import datetime
 import hashlib
@@ -57,9 +65,14 @@ MAX_TRACEBACK = 8_000
 MAX_KERNEL_RESTARTS = 3
 READY_CHECK_TIMEOUT = 3
 KERNEL_START_TIMEOUT = 60
+READY_RETRY = 0.05  # after the kernel_info reply, how long to wait for its iopub status
 # After the execute reply (or an interrupt), how long the kernel's last
 # outputs and its idle status may take to arrive (nbclient's iopub_timeout).
 IOPUB_SETTLE = 2.0
+# The kernel is started as ``python tree_imports.py ipykernel_launcher ...``
+# (``python -m ipykernel_launcher`` with imports read through held directory
+# descriptors; see that file for why).
+TREE_IMPORTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tree_imports.py")
 
 # The shim is installed in the kernel before the notebook runs.  It encodes
 # only exact plain types; subclasses (a float whose __eq__ lies) and all other
@@ -298,7 +311,7 @@ class Kernel:
                   encoding="utf-8") as handle:
             json.dump(connection, handle)
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # lives with the kernel
-            [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file,
+            [sys.executable, TREE_IMPORTS, "ipykernel_launcher", "-f", connection_file,
              "--HistoryManager.enabled=False"],
             cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True,
@@ -369,7 +382,10 @@ class Kernel:
 
         A SUB socket misses what is published before it is connected, so the
         question is repeated until the kernel's busy/idle status for it is
-        seen: from then on iopub delivers everything.
+        seen: from then on iopub delivers everything.  Once the shell reply
+        is in, the status is either there within moments or was lost, so the
+        next question goes out after READY_RETRY rather than a full second
+        (half the kernel starts used to wait that second).
         """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -384,6 +400,7 @@ class Kernel:
                     continue
                 if received[0] == "shell" and received[1]["msg_type"] == "kernel_info_reply":
                     replied = True
+                    round_end = min(round_end, time.monotonic() + READY_RETRY)
                 elif received[0] == "iopub":
                     published = True
             if replied and published:

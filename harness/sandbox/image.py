@@ -52,6 +52,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 # installed (non-editable) harness, as in the GitHub Action, can build too.
 _DOCKERFILE = _PACKAGE_DIR / "Dockerfile"
 _AGENT = _PACKAGE_DIR / "agent.py"
+_TREE_IMPORTS = _PACKAGE_DIR / "tree_imports.py"
 _REQUIREMENTS = _PACKAGE_DIR / "requirements.txt"
 # The wheels must fit the image's interpreter, not the host's.
 _PLATFORM_ARGS = (
@@ -168,6 +169,7 @@ def _sources() -> dict[str, bytes]:
     return {
         "Dockerfile": _read_source(_DOCKERFILE),
         "agent.py": _read_source(_AGENT),
+        "tree_imports.py": _read_source(_TREE_IMPORTS),
         "requirements.txt": _read_source(_REQUIREMENTS),
     }
 
@@ -324,12 +326,13 @@ def _pull(client: Any, ref: str, progress: Progress) -> str | None:
 def _build_sandbox_image(
     client: Any, tag: str, base_ref: str, sources: dict[str, bytes], progress: Progress
 ) -> None:
-    wheels = _wheelhouse(sources["requirements.txt"].decode(), progress)
+    wheels = _wheelhouse(sources["requirements.txt"].decode(), progress, exact=True)
     with tempfile.TemporaryDirectory(prefix="takehome-build-") as tmp:
         context = Path(tmp)
         _copy_wheels(wheels, context / "wheels")
         (context / "Dockerfile").write_bytes(sources["Dockerfile"])
         (context / "agent.py").write_bytes(sources["agent.py"])
+        (context / "tree_imports.py").write_bytes(sources["tree_imports.py"])
         (context / "wheels" / "requirements.txt").write_bytes(sources["requirements.txt"])
         _docker_build(
             client,
@@ -381,14 +384,17 @@ def _docker_build(  # pylint: disable=too-many-arguments  # all keyword-only, ea
         raise InfrastructureError(f"docker build of {tag} ended without the image")
 
 
-def _wheelhouse(requirements: str, progress: Progress, *, constraints: str = "") -> Path:
+def _wheelhouse(requirements: str, progress: Progress, *, constraints: str = "",
+               exact: bool = False) -> Path:
     """Download the wheels for ``requirements`` once; return the cached folder.
 
     Keyed by the requirement and constraint text, so a changed pin fetches a
-    new set and an unchanged one never touches the network.
+    new set and an unchanged one never touches the network.  ``exact``: the
+    list is complete by itself (the sandbox's pins), so dependencies are not
+    resolved and only what it names is fetched.
     """
     key = hashlib.sha256(
-        "\0".join([requirements, constraints, *_PLATFORM_ARGS]).encode()
+        "\0".join([requirements, constraints, str(exact), *_PLATFORM_ARGS]).encode()
     ).hexdigest()[:16]
     target = cache_dir() / "wheels" / key
     if target.is_dir():
@@ -400,7 +406,7 @@ def _wheelhouse(requirements: str, progress: Progress, *, constraints: str = "")
         (staging / "requirements.txt").write_text(requirements)
         cmd = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check",
                "--no-input", *_PLATFORM_ARGS, "-d", str(staging / "wheels"),
-               "-r", str(staging / "requirements.txt")]
+               "-r", str(staging / "requirements.txt"), *(["--no-deps"] if exact else [])]
         if constraints:
             (staging / "constraints.txt").write_text(constraints)
             cmd += ["-c", str(staging / "constraints.txt")]

@@ -147,6 +147,39 @@ def test_inside_only_loopback_exists_and_root_is_read_only(
     assert candidate.docker_socket() is False
 
 
+def test_the_kernel_imports_read_only_trees_through_held_folders(
+    sandbox: DockerSandbox, sessions: list[Session]
+) -> None:
+    """The image's packages come through tree_imports; the notebook's folder does not."""
+    session, execution = start(
+        sandbox, sessions,
+        "import os, sys, numpy\n"
+        "open('helper_mod.py', 'w').write('VALUE = 41\\n')\n"
+        "import helper_mod\n"
+        "def finders():\n"
+        "    cache = sys.path_importer_cache\n"
+        "    return [type(cache.get(p or os.getcwd())).__name__ for p in sys.path]\n"
+        "def where():\n"
+        "    return [numpy.__file__, type(numpy.__spec__.loader).__name__,\n"
+        "            type(helper_mod.__spec__.loader).__name__, helper_mod.VALUE + 1]\n"
+        "def paths():\n    return [sys.path, sys.argv[0], 'debugpy' in sys.modules]\n",
+    )
+    assert execution.status == "ok", execution
+    candidate = Candidate(session)
+    path, argv0, debugpy = candidate.paths()
+    finders = dict(zip(path, candidate.finders()))
+    assert finders["/opt/takehome/venv/lib/python3.11/site-packages"] == "TreeFinder"
+    assert finders["/usr/lib/python3.11"] == "TreeFinder" or \
+        finders.get("/usr/local/lib/python3.11") == "TreeFinder"  # Debian's or python:3.11-slim
+    assert finders[""] == "FileFinder"  # /work is writable: the standard finder sees new files
+    assert "/opt/takehome" not in path  # the launcher's folder is not the candidate's
+    assert argv0.endswith("/ipykernel_launcher.py")
+    assert debugpy is False
+    assert candidate.where() == [
+        "/opt/takehome/venv/lib/python3.11/site-packages/numpy/__init__.py",
+        "TreeSourceLoader", "SourceFileLoader", 42]
+
+
 def test_memory_bomb_is_reported_as_memory_limit(
     sandbox: DockerSandbox, sessions: list[Session]
 ) -> None:
