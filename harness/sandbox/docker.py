@@ -78,6 +78,12 @@ def container_config(
         "stdin_open": True,
         "tty": False,
         "network_mode": "none",
+        # And no network at all for the engine to set up: without this, every
+        # container with network "none" still gets a libnetwork sandbox, set
+        # up by two re-executions of dockerd itself (libnetwork-setkey,
+        # set-ipv6), 0.13 core-s and 0.1 s per container.  The container
+        # still gets its own network namespace with only loopback (tested).
+        "network_disabled": True,
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges"],
         "read_only": True,

@@ -55,7 +55,7 @@ def test_started_container_is_hardened(sandbox: DockerSandbox, sessions: list[Se
     stream.container.reload()
     attrs = stream.container.attrs
     host = attrs["HostConfig"]
-    assert host["NetworkMode"] == "none"
+    assert host["NetworkMode"] == "none" and attrs["Config"]["NetworkDisabled"] is True
     assert attrs["Config"]["User"] == "10001:10001"
     assert host["CapDrop"] == ["ALL"] and not host["CapAdd"]
     assert "no-new-privileges" in host["SecurityOpt"]
