@@ -254,9 +254,9 @@ def _grade_here(pending: Sequence[_Planned], spec: GraderSpec,
         return
     grader = Grader(spec)
     try:
-        for planned in pending:
+        for number, planned in enumerate(pending, 1):
             try:
-                result = grader.grade(planned.item.path)
+                result = grader.grade(planned.item.path, more_follow=number < len(pending))
             except InfrastructureError:
                 raise
             except HarnessError as exc:
@@ -279,7 +279,9 @@ def _grade_in_pool(pending: Sequence[_Planned], spec: GraderSpec, jobs: int,
         while queue or running:
             while queue and len(running) < jobs:
                 planned = queue.pop()
-                running[pool.submit(grade_in_worker, str(planned.item.path))] = planned
+                # A spare sandbox is worth starting only while work is queued.
+                running[pool.submit(grade_in_worker, str(planned.item.path),
+                                    bool(queue))] = planned
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 planned = running.pop(future)

@@ -58,6 +58,7 @@ class Grader:
 
         self.task = load_task(spec.task_root)
         self.rubric = load_rubric(spec.rubric)
+        self._keep_spare = spec.keep_spare
         self._prestart = PrestartingSandbox(choose_sandbox(spec.sandbox),
                                             keep_spare=spec.keep_spare)
         self.sandbox: Sandbox = self._prestart
@@ -67,10 +68,17 @@ class Grader:
             task_dir=self.task.root, requirements=self.task.requirements))
         self._lint = LintWorker()
 
-    def grade(self, notebook: Path) -> GradeResult:
-        """Grade one notebook against the task (mode "grade": hidden tests too)."""
+    def grade(self, notebook: Path, *, more_follow: bool = True) -> GradeResult:
+        """Grade one notebook against the task (mode "grade": hidden tests too).
+
+        ``more_follow``: whether this process may grade another after it.
+        When not, no spare sandbox is started during this one: at the end of
+        a batch each worker's unused spare cost a container and a kernel
+        start (0.5 core-seconds) for nothing.
+        """
         from harness.pipeline import grade
 
+        self._prestart.keep_spare = self._keep_spare and more_follow
         return grade(notebook, self.task, mode="grade", sandbox=self.sandbox,
                      rubric=self.rubric, linter=self._lint.lint)
 
@@ -94,12 +102,16 @@ def init_worker(spec: GraderSpec) -> None:
     mp_util.Finalize(None, _GRADER.close, exitpriority=10)
 
 
-def grade_in_worker(notebook: str) -> dict[str, Any]:
-    """Grade one notebook in this worker; the result crosses back as JSON data."""
+def grade_in_worker(notebook: str, more_follow: bool = True) -> dict[str, Any]:
+    """Grade one notebook in this worker; the result crosses back as JSON data.
+
+    ``more_follow``: whether submissions are still queued, so that this
+    worker may get another (see :meth:`Grader.grade`).
+    """
     if _GRADER is None:
         raise RuntimeError("grade_in_worker called outside a batch worker process")
     try:
-        return encode(_GRADER.grade(Path(notebook)))
+        return encode(_GRADER.grade(Path(notebook), more_follow=more_follow))
     except SystemExit:
         # SIGTERM mid-grade (the batch is gone): the pipeline's finally blocks
         # removed this submission's container on the way here.  The executor

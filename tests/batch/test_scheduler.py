@@ -174,3 +174,23 @@ def test_progress_is_a_live_bar_on_a_terminal_and_plain_lines_otherwise(
         for event in events:
             show(event)
     assert quiet.getvalue() == ""
+
+
+def test_no_spare_sandbox_is_started_after_the_last_submission(
+    batch: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.sandbox.local import LocalSandbox
+
+    started: list[object] = []
+    original = LocalSandbox.start
+
+    def counted(self: LocalSandbox, spec: object) -> object:
+        started.append(spec)
+        return original(self, spec)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LocalSandbox, "start", counted)
+    summary = grade_batch(batch, _options(tmp_path / "out"))
+    assert summary.graded == len(batch)
+    # One sandbox per submission: the first prepared before reading it, each
+    # next one while the one before is judged, none after the last.
+    assert len(started) == len(batch)
