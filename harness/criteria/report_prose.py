@@ -76,14 +76,29 @@ def _template_texts(template: Notebook | None) -> tuple[list[str], set[str]]:
     return cells, {line for line in lines if line}
 
 
-def _is_template_cell(text: str, template_cells: list[str]) -> bool:
+def _template_matchers(template_cells: list[str]) -> list[difflib.SequenceMatcher[str]]:
+    """One matcher per template cell, its index of the cell built once.
+
+    A SequenceMatcher indexes its second sequence; setting only the first
+    for each candidate cell reuses that index (17 ms -> 5 ms a notebook on
+    the bench's notebooks).
+    """
+    matchers = []
+    for original in template_cells:
+        matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(original)
+        matchers.append(matcher)
+    return matchers
+
+
+def _is_template_cell(text: str, template: list[difflib.SequenceMatcher[str]]) -> bool:
     # Each bound is an upper bound of the next and cheaper to get, so the
     # quadratic ratio() runs only for cells that may pass (72 ms a notebook
-    # with the first bound alone, 18 ms now, on the bench's notebooks).
-    for original in template_cells:
-        if text == original:
+    # with the first bound alone, 18 ms with all three).
+    for matcher in template:
+        if text == matcher.b:
             return True
-        matcher = difflib.SequenceMatcher(None, text, original, autojunk=False)
+        matcher.set_seq1(text)
         if (matcher.real_quick_ratio() >= TEMPLATE_SIMILAR
                 and matcher.quick_ratio() >= TEMPLATE_SIMILAR
                 and matcher.ratio() >= TEMPLATE_SIMILAR):
@@ -94,9 +109,9 @@ def _is_template_cell(text: str, template_cells: list[str]) -> bool:
 def own_sentences(notebook: Notebook, template: Notebook | None) -> Iterator[tuple[int, str]]:
     """(cell, sentence) of every sentence of the candidate's own prose."""
     template_cells, template_lines = _template_texts(template)
+    matchers = _template_matchers(template_cells)
     for cell in notebook.markdown_cells:
-        if _PLACEHOLDER.search(cell.source) or _is_template_cell(_plain(cell.source),
-                                                                 template_cells):
+        if _PLACEHOLDER.search(cell.source) or _is_template_cell(_plain(cell.source), matchers):
             continue
         for line in cell.source.splitlines():
             if _HEADING.match(line) or _plain(line) in template_lines:
