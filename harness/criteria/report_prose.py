@@ -76,7 +76,9 @@ def _template_texts(template: Notebook | None) -> tuple[list[str], set[str]]:
     return cells, {line for line in lines if line}
 
 
-def _template_matchers(template_cells: list[str]) -> list[difflib.SequenceMatcher[str]]:
+def _template_matchers(
+    template_cells: list[str],
+) -> list[tuple[str, difflib.SequenceMatcher[str]]]:
     """One matcher per template cell, its index of the cell built once.
 
     A SequenceMatcher indexes its second sequence; setting only the first
@@ -87,16 +89,17 @@ def _template_matchers(template_cells: list[str]) -> list[difflib.SequenceMatche
     for original in template_cells:
         matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(original)
-        matchers.append(matcher)
+        matchers.append((original, matcher))
     return matchers
 
 
-def _is_template_cell(text: str, template: list[difflib.SequenceMatcher[str]]) -> bool:
+def _is_template_cell(text: str,
+                      template: list[tuple[str, difflib.SequenceMatcher[str]]]) -> bool:
     # Each bound is an upper bound of the next and cheaper to get, so the
     # quadratic ratio() runs only for cells that may pass (72 ms a notebook
     # with the first bound alone, 18 ms with all three).
-    for matcher in template:
-        if text == matcher.b:
+    for original, matcher in template:
+        if text == original:
             return True
         matcher.set_seq1(text)
         if (matcher.real_quick_ratio() >= TEMPLATE_SIMILAR
