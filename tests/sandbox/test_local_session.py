@@ -126,6 +126,25 @@ def test_a_call_that_hangs_times_out_and_the_next_call_works(run: list[Session])
     assert candidate.fast() == [1, 2]
 
 
+def test_calls_reach_the_notebook_without_running_a_cell(run: list[Session]) -> None:
+    """The judge's calls arrive on the shim's comm, not as cells (the cheap path)."""
+    cells = ("import inspect\n"
+             "def in_a_cell():\n"
+             "    return any(f.function == 'run_cell' for f in inspect.stack())\n"
+             "def loud():\n"
+             "    print('x' * 10)\n"
+             "    raise KeyboardInterrupt\n",)
+    session = open_session(*cells)
+    run.append(session)
+    session.execute(notebook_json(*cells))
+    candidate = Candidate(session)
+    assert candidate.in_a_cell() is False
+    with pytest.raises(CandidateRaised, match="KeyboardInterrupt"):
+        candidate.loud()  # an interrupt inside a call is that call's error
+    assert candidate.in_a_cell() is False
+    assert session.list_functions("in_").value == ["in_a_cell"]
+
+
 def test_lying_objects_cross_as_handles(run: list[Session]) -> None:
     cells = (
         "import numpy as np\n"
