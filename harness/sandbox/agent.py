@@ -287,6 +287,58 @@ def clean_text(text: str, limit: int) -> str:
     return text
 
 
+class Outputs:
+    """What one request published, with streams capped at ``limit`` bytes.
+
+    Dropping (not holding) the excess keeps a cell that prints 1 GB from
+    filling the agent's memory; keeping the head lets a reviewer see what
+    the cell printed before the cut.  One per request: the cap, the
+    truncation flag and a pending ``clear_output(wait=True)`` belong to it.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.items: list[dict[str, Any]] = []
+        self.truncated = False
+        self._used = 0
+        self._clear_next = False
+
+    def add(self, kind: str, content: dict[str, Any]) -> None:
+        """Record one published message of type ``kind``."""
+        if kind == "clear_output":
+            if content.get("wait"):
+                self._clear_next = True
+            else:
+                self.items.clear()
+            return
+        if kind not in ("stream", "display_data", "execute_result", "error"):
+            return
+        if self._clear_next:
+            self.items.clear()
+            self._clear_next = False
+        if kind == "stream":
+            text = str(content.get("text", ""))
+            if self._used >= self.limit:
+                self.truncated = True
+                return
+            if self._used + len(text) > self.limit:
+                self.truncated = True
+                text = text[: self.limit - self._used] + "\n[output truncated]\n"
+            self._used += len(text)
+            self.items.append({"output_type": "stream", "name": str(content.get("name", "")),
+                               "text": text})
+            return
+        self._used += len(json.dumps(content, default=str))
+        if kind == "error":
+            self.items.append({"output_type": "error", "ename": content.get("ename", ""),
+                               "evalue": content.get("evalue", ""),
+                               "traceback": content.get("traceback", [])})
+        else:
+            data = content.get("data")
+            self.items.append({"output_type": kind,
+                               "data": data if isinstance(data, dict) else {}})
+
+
 class Kernel:
     """One ipykernel, spoken to directly over ZeroMQ, with capped outputs.
 
@@ -308,7 +360,6 @@ class Kernel:
         self.output_limit = output_limit  # may be changed until the notebook runs
         self._key = os.urandom(32).hex().encode("ascii")
         self._session = os.urandom(16).hex()
-        self._used, self._truncated, self._clear_next = 0, False, False
         self._ipython_dir = tempfile.mkdtemp(prefix="ipython-")
         os.environ["IPYTHONDIR"] = self._ipython_dir
         ports = _free_ports(5)
@@ -445,8 +496,7 @@ class Kernel:
         "timeout" at once) and gets :data:`IOPUB_SETTLE` seconds to report.
         """
         msg_id = self._send(msg_type, content)
-        outputs: list[dict[str, Any]] = []
-        self._used, self._truncated, self._clear_next = 0, False, False
+        outputs = Outputs(self.output_limit)
         deadline = time.monotonic() + timeout
         idle = interrupted = False
         replied = msg_type != "execute_request"
@@ -456,7 +506,7 @@ class Kernel:
             finished = idle or (replied and msg_type == "execute_request")
             if not interrupted and not finished and now >= deadline:
                 if not interrupt:
-                    return {"status": "timeout", "outputs": outputs}
+                    return {"status": "timeout", "outputs": outputs.items}
                 self.interrupt()
                 interrupted = True
                 settle = now + IOPUB_SETTLE
@@ -466,7 +516,7 @@ class Kernel:
             received = self._receive(min(0.1, max(0.0, until - now)))
             if received is None:
                 if self.process.poll() is not None:
-                    return {"status": "dead", "outputs": outputs}
+                    return {"status": "dead", "outputs": outputs.items}
                 continue
             channel, message = received
             if message.get("parent") != msg_id:
@@ -478,48 +528,9 @@ class Kernel:
             elif message["msg_type"] == "status":
                 idle = idle or message["content"].get("execution_state") == "idle"
             else:
-                self._collect(outputs, message["msg_type"], message["content"])
-        return {"status": "timeout" if interrupted else "ok", "outputs": outputs}
-
-    def _collect(self, outputs: list[dict[str, Any]], kind: str, content: dict[str, Any]) -> None:
-        """Append one published output, keeping the first ``output_limit`` bytes of streams.
-
-        Dropping (not holding) the excess keeps a cell that prints 1 GB from
-        filling the agent's memory; keeping the head lets a reviewer see
-        what the cell printed before the cut.
-        """
-        if kind == "clear_output":
-            if content.get("wait"):
-                self._clear_next = True
-            else:
-                outputs.clear()
-            return
-        if kind not in ("stream", "display_data", "execute_result", "error"):
-            return
-        if self._clear_next:
-            outputs.clear()
-            self._clear_next = False
-        limit = self.output_limit
-        if kind == "stream":
-            text = str(content.get("text", ""))
-            if self._used >= limit:
-                self._truncated = True
-                return
-            if self._used + len(text) > limit:
-                self._truncated = True
-                text = text[: limit - self._used] + "\n[output truncated]\n"
-            self._used += len(text)
-            outputs.append({"output_type": "stream", "name": str(content.get("name", "")),
-                            "text": text})
-            return
-        self._used += len(json.dumps(content, default=str))
-        if kind == "error":
-            outputs.append({"output_type": "error", "ename": content.get("ename", ""),
-                            "evalue": content.get("evalue", ""),
-                            "traceback": content.get("traceback", [])})
-        else:
-            data = content.get("data")
-            outputs.append({"output_type": kind, "data": data if isinstance(data, dict) else {}})
+                outputs.add(message["msg_type"], message["content"])
+        return {"status": "timeout" if interrupted else "ok", "outputs": outputs.items,
+                "truncated": outputs.truncated}
 
     # -- what the agent uses ----------------------------------------------------------
 
@@ -576,7 +587,7 @@ class Kernel:
             "duration": duration,
             "outputs": executed["outputs"],
             "error": error,
-            "truncated": self._truncated,
+            "truncated": executed.get("truncated", False),
         }
 
     def responsive(self) -> bool:
