@@ -267,11 +267,7 @@ def remove_leftovers(client: Any) -> list[str]:
         name, _, pid = owner.rpartition(":")
         if name != host or not pid.isdigit() or _alive(int(pid)):
             continue
-        try:
-            client.api.remove_container(entry["Id"], force=True)
-            removed.append(str(entry["Id"])[:12])
-        except docker.errors.APIError:
-            pass  # already gone, or being removed by its owner
+        removed += _remove(client, entry)
     return removed
 
 
@@ -282,12 +278,17 @@ def remove_own_containers(client: Any = None) -> list[str]:
     removed = []
     for entry in client.api.containers(
             all=True, filters={"label": [f"{ROLE_LABEL}=sandbox", f"{GRADER_LABEL}={owner}"]}):
-        try:
-            client.api.remove_container(entry["Id"], force=True)
-            removed.append(str(entry["Id"])[:12])
-        except docker.errors.APIError:
-            pass  # being removed already
+        removed += _remove(client, entry)
     return removed
+
+
+def _remove(client: Any, entry: dict[str, Any]) -> list[str]:
+    """Force-remove one listed container: its short id, or nothing when it is gone already."""
+    try:
+        client.api.remove_container(entry["Id"], force=True)
+    except docker.errors.APIError:
+        return []  # already gone, or being removed by its owner
+    return [str(entry["Id"])[:12]]
 
 
 def _alive(pid: int) -> bool:
