@@ -19,6 +19,10 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.proctree import stat_fields  # noqa: E402
+
 _TICKS = os.sysconf("SC_CLK_TCK")
 # Long-lived daemons whose reaped children's time is theirs to report.
 _PARENTS = ("dockerd", "containerd")
@@ -38,11 +42,9 @@ def snapshot() -> dict[tuple[int, str], tuple[str, float, float]]:
         if not entry.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            name, fields = stat_fields(int(entry))
         except OSError:
             continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat.rsplit(")", 1)[1].split()
         found[(int(entry), fields[19])] = (
             name, (int(fields[11]) + int(fields[12])) / _TICKS,
             (int(fields[13]) + int(fields[14])) / _TICKS)

@@ -51,9 +51,18 @@ def classify(pid: int) -> str:
     return "scheduler"
 
 
+def stat_fields(pid: int) -> tuple[str, list[str]]:
+    """A process's name and the /proc/<pid>/stat fields after it (state is [0]).
+
+    The name is cut at the last ")": it may itself contain spaces and ")".
+    """
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 1:].split()
+
+
 def cpu_seconds(pid: int) -> float:
     """user + system CPU of one process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = stat_fields(pid)[1]
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
