@@ -498,12 +498,13 @@ class Kernel:
         msg_id = self._send(msg_type, content)
         outputs = Outputs(self.output_limit)
         deadline = time.monotonic() + timeout
+        expects_reply = msg_type == "execute_request"
         idle = interrupted = False
-        replied = msg_type != "execute_request"
+        replied = not expects_reply
         settle: float | None = None  # give up waiting for the rest at this time
         while not (idle and replied):
             now = time.monotonic()
-            finished = idle or (replied and msg_type == "execute_request")
+            finished = idle or (expects_reply and replied)
             if not interrupted and not finished and now >= deadline:
                 if not interrupt:
                     return {"status": "timeout", "outputs": outputs.items}

@@ -167,10 +167,10 @@ _LOADERS = [(suffix, ExtensionFileLoader) for suffix in EXTENSION_SUFFIXES] + \
 class TreeFinder(FileFinder):
     """A FileFinder for a directory in a read-only tree: listings read once."""
 
-    def __init__(self, tree: ReadOnlyTree, path: str) -> None:
+    def __init__(self, tree: ReadOnlyTree, path: str, rel: str) -> None:
         super().__init__(path)
         self._tree = tree
-        self._rel = tree.relative(path) or "."
+        self._rel = rel  # ``path`` relative to the tree's root ("." for the root)
 
     def invalidate_caches(self) -> None:
         """Nothing to forget: a read-only directory does not change."""
@@ -216,7 +216,7 @@ def _path_hook(path: str) -> TreeFinder:
     located = _locate(path) if os.path.isabs(path) else None
     if located is None or located[0].kind(located[1]) != _DIR:
         raise ImportError("not a directory in a read-only tree", path=path)
-    return TreeFinder(located[0], path)
+    return TreeFinder(located[0], path, located[1])
 
 
 def _read_only(path: str) -> bool:

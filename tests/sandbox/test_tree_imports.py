@@ -35,7 +35,7 @@ def _standard(path: str) -> importlib.machinery.FileFinder:
 
 
 def _same_spec(name: str, path: str) -> None:
-    ours = TreeFinder(ReadOnlyTree(path), path).find_spec(name)
+    ours = TreeFinder(ReadOnlyTree(path), path, ".").find_spec(name)
     theirs = _standard(path).find_spec(name)
     if theirs is None:
         assert ours is None, name
